@@ -1,0 +1,123 @@
+package dev.netpoll.poll;
+
+import dev.netpoll.sys.Errno;
+import dev.netpoll.sys.LibC;
+import dev.netpoll.sys.SockAddr;
+import dev.netpoll.sys.SyscallException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A listening socket on the epoll transport. Accepted sockets are non-blocking and close-on-exec
+ * from birth ({@code accept4}), get {@code TCP_NODELAY} (as Go sets by default: responses are
+ * written whole, so Nagle only adds latency), and are registered with a poller at once.
+ *
+ * <p>One task accepts at a time: the accept loop owns {@code peer}.
+ */
+final class EpollListener implements Listener {
+
+    private final EpollTransport transport;
+    private final NetFd socket;
+    private final InetSocketAddress bound;
+    private final SockAddr peer = new SockAddr();
+
+    private EpollListener(EpollTransport transport, NetFd socket, InetSocketAddress bound) {
+        this.transport = transport;
+        this.socket = socket;
+        this.bound = bound;
+    }
+
+    static EpollListener bind(EpollTransport transport, InetSocketAddress address, int backlog)
+            throws IOException {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("cannot listen on unresolved host " + address.getHostString());
+        }
+        int fd = LibC.socket(SockAddr.family(address),
+                LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new SyscallException("socket", LibC.errno());
+        }
+        try {
+            setIntOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            var sa = new SockAddr();
+            int length = sa.encode(address);
+            if (LibC.bind(fd, sa.address(), length) < 0) {
+                var cause = new SyscallException("bind", LibC.errno(), "on " + address);
+                var failure = new BindException(cause.getMessage());
+                failure.initCause(cause);
+                throw failure;
+            }
+            if (LibC.listen(fd, backlog) < 0) {
+                throw new SyscallException("listen", LibC.errno(), "on " + address);
+            }
+        } catch (IOException | RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        var sa = new SockAddr();
+        if (LibC.getsockname(fd, sa.address(), sa.lengthAddressForFill()) < 0) {
+            var failure = new SyscallException("getsockname", LibC.errno());
+            LibC.close(fd);
+            throw failure;
+        }
+        InetSocketAddress bound = sa.decode();
+        // open() owns fd from here: it closes it itself if registration fails.
+        return new EpollListener(transport, NetFd.open(fd, transport, bound), bound);
+    }
+
+    static void setIntOption(int fd, int level, int option, int value, String name) throws SyscallException {
+        var buffer = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
+        if (LibC.setsockopt(fd, level, option, LibC.address(buffer), 4) < 0) {
+            throw new SyscallException("setsockopt", LibC.errno(), name);
+        }
+    }
+
+    @Override
+    public Conn accept() throws IOException {
+        PollDesc pd = socket.pollDesc();
+        pd.acquire();
+        try {
+            for (;;) {
+                int fd = LibC.accept4(socket.fd(), peer.address(), peer.lengthAddressForFill(),
+                        LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
+                if (fd >= 0) {
+                    setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
+                    return NetFd.open(fd, transport, peer.decode());
+                }
+                int errno = LibC.errno();
+                switch (errno) {
+                    case Errno.EAGAIN -> pd.waitRead(WaitReason.ACCEPT);
+                    // The peer gave up between the handshake and accept: try the next one.
+                    case Errno.EINTR, Errno.ECONNABORTED -> {
+                    }
+                    default -> throw new SyscallException("accept4", errno);
+                }
+            }
+        } finally {
+            pd.release();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return socket.isOpen();
+    }
+
+    @Override
+    public String toString() {
+        return "EpollListener[" + bound + "]";
+    }
+}

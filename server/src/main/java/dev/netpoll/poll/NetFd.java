@@ -1,0 +1,307 @@
+package dev.netpoll.poll;
+
+import dev.netpoll.sys.Errno;
+import dev.netpoll.sys.LibC;
+import dev.netpoll.sys.SockAddr;
+import dev.netpoll.sys.SyscallException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A non-blocking socket descriptor with blocking-style operations (Go's {@code netFD}).
+ *
+ * <p>Each operation tries its system call first and parks the task on the {@link PollDesc} only
+ * when the kernel says EAGAIN. On a request/response connection this makes one {@code read} and
+ * one {@code write} per exchange, with one exception: after a short read the socket is known to be
+ * drained (TCP returns less than asked only when its queue is empty), and since the descriptor is
+ * registered edge-triggered, any byte that arrives later produces a new edge. So the next read
+ * waits for that edge instead of making a {@code read} that would only return EAGAIN. End of
+ * stream and errors are not data: their edge may have merged with the data's, so once the poller
+ * saw a hang-up the reader always makes the call.
+ *
+ * <p>Fields below {@code pd} are owned by the task currently reading ({@code readDrained},
+ * {@code readScratch}) or writing ({@code iov}, {@code writeScratch}); see {@link Conn} for the
+ * one-reader, one-writer rule.
+ */
+public final class NetFd implements Conn {
+
+    private static final int IOV_MAX_BATCH = 16;
+    private static final int IOVEC_SIZE = 16;
+    private static final int SCRATCH_SIZE = 16 * 1024;
+
+    private final int fd;
+    private final Poller poller;
+    private final PollDesc pd;
+    private final InetSocketAddress remote;
+    private volatile InetSocketAddress local;
+
+    // Reader-owned. True when the last read drained the socket: wait for an edge before reading.
+    // Starts true: registration reports data already queued as an edge.
+    private boolean readDrained = true;
+    private ByteBuffer readScratch;
+    // Writer-owned.
+    private ByteBuffer iov;
+    private long iovAddress;
+    private ByteBuffer writeScratch;
+
+    private NetFd(int fd, EpollTransport transport, InetSocketAddress remote) {
+        this.fd = fd;
+        this.remote = remote;
+        this.poller = transport.pollerFor(fd);
+        this.pd = new PollDesc(fd, transport.nextSeq(), transport.stats(), this::destroy);
+    }
+
+    /** The close action: runs once, when the descriptor is closing and no operation uses it. */
+    private void destroy() {
+        poller.deregister(pd);
+        LibC.close(fd);
+    }
+
+    /** Wraps a fresh non-blocking socket and registers it; closes {@code fd} if that fails. */
+    static NetFd open(int fd, EpollTransport transport, InetSocketAddress remote) throws SyscallException {
+        var netFd = new NetFd(fd, transport, remote);
+        try {
+            netFd.poller.register(netFd.pd);
+        } catch (SyscallException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return netFd;
+    }
+
+    /** The descriptor number, for diagnostics. */
+    public int fd() {
+        return fd;
+    }
+
+    PollDesc pollDesc() {
+        return pd;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (!dst.isDirect()) {
+            return readViaScratch(dst);
+        }
+        pd.acquire();
+        try {
+            int position = dst.position();
+            int length = dst.remaining();
+            long address = LibC.address(dst) + position;
+            for (;;) {
+                if (readDrained && !pd.hungUp()) {
+                    pd.waitRead(WaitReason.READ);
+                }
+                readDrained = false;
+                long n = LibC.read(fd, address, length);
+                if (n > 0) {
+                    dst.position(position + (int) n);
+                    readDrained = n < length;
+                    return (int) n;
+                }
+                if (n == 0) {
+                    return -1;
+                }
+                int errno = LibC.errno();
+                if (errno == Errno.EAGAIN) {
+                    readDrained = true;
+                } else if (errno != Errno.EINTR) {
+                    throw new SyscallException("read", errno);
+                }
+            }
+        } finally {
+            pd.release();
+        }
+    }
+
+    private int readViaScratch(ByteBuffer dst) throws IOException {
+        if (readScratch == null) {
+            readScratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        }
+        readScratch.clear().limit(Math.min(SCRATCH_SIZE, dst.remaining()));
+        int n = read(readScratch);
+        if (n > 0) {
+            dst.put(readScratch.flip());
+        }
+        return n;
+    }
+
+    @Override
+    public void awaitReadable() throws IOException {
+        pd.acquire();
+        try {
+            if (readDrained && !pd.hungUp()) {
+                pd.waitRead(WaitReason.READ);
+            }
+            readDrained = false;
+        } finally {
+            pd.release();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        if (!src.isDirect()) {
+            writeViaScratch(src);
+            return;
+        }
+        pd.acquire();
+        try {
+            long base = LibC.address(src);
+            while (src.hasRemaining()) {
+                int position = src.position();
+                long n = LibC.write(fd, base + position, src.remaining());
+                if (n >= 0) {
+                    src.position(position + (int) n);
+                    continue;
+                }
+                int errno = LibC.errno();
+                if (errno == Errno.EAGAIN) {
+                    pd.waitWrite();
+                } else if (errno != Errno.EINTR) {
+                    throw new SyscallException("write", errno);
+                }
+            }
+        } finally {
+            pd.release();
+        }
+    }
+
+    private void writeViaScratch(ByteBuffer src) throws IOException {
+        if (writeScratch == null) {
+            writeScratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        }
+        while (src.hasRemaining()) {
+            int chunk = Math.min(SCRATCH_SIZE, src.remaining());
+            writeScratch.clear().put(writeScratch.position(), src, src.position(), chunk).limit(chunk);
+            write(writeScratch);
+            src.position(src.position() + chunk);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        for (int i = offset; i < offset + length; i++) {
+            if (!srcs[i].isDirect()) {
+                for (int j = offset; j < offset + length; j++) {
+                    write(srcs[j]);
+                }
+                return;
+            }
+        }
+        if (iov == null) {
+            iov = ByteBuffer.allocateDirect(IOV_MAX_BATCH * IOVEC_SIZE).order(ByteOrder.nativeOrder());
+            iovAddress = LibC.address(iov);
+        }
+        long[] bases = new long[length];
+        for (int i = 0; i < length; i++) {
+            bases[i] = LibC.address(srcs[offset + i]);
+        }
+        pd.acquire();
+        try {
+            int first = 0;
+            while (first < length) {
+                if (!srcs[offset + first].hasRemaining()) {
+                    first++;
+                    continue;
+                }
+                int count = 0;
+                for (int i = first; i < length && count < IOV_MAX_BATCH; i++) {
+                    ByteBuffer b = srcs[offset + i];
+                    if (b.hasRemaining()) {
+                        iov.putLong(count * IOVEC_SIZE, bases[i] + b.position());
+                        iov.putLong(count * IOVEC_SIZE + 8, b.remaining());
+                        count++;
+                    }
+                }
+                long n = LibC.writev(fd, iovAddress, count);
+                if (n < 0) {
+                    int errno = LibC.errno();
+                    if (errno == Errno.EAGAIN) {
+                        pd.waitWrite();
+                    } else if (errno != Errno.EINTR) {
+                        throw new SyscallException("writev", errno);
+                    }
+                    continue;
+                }
+                for (int i = first; i < length && n > 0; i++) {
+                    ByteBuffer b = srcs[offset + i];
+                    int step = (int) Math.min(n, b.remaining());
+                    b.position(b.position() + step);
+                    n -= step;
+                }
+            }
+        } finally {
+            pd.release();
+        }
+    }
+
+    @Override
+    public void setReadDeadline(long deadlineNanos) {
+        pd.setReadDeadline(deadlineNanos);
+    }
+
+    @Override
+    public void setWriteDeadline(long deadlineNanos) {
+        pd.setWriteDeadline(deadlineNanos);
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        pd.acquire();
+        try {
+            if (LibC.shutdown(fd, LibC.SHUT_WR) < 0) {
+                throw new SyscallException("shutdown", LibC.errno());
+            }
+        } finally {
+            pd.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        pd.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !pd.isClosing();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        InetSocketAddress address = local;
+        if (address == null) {
+            try {
+                pd.acquire();
+            } catch (ConnClosedException e) {
+                return null;
+            }
+            try {
+                var sa = new SockAddr();
+                if (LibC.getsockname(fd, sa.address(), sa.lengthAddressForFill()) < 0) {
+                    return null;
+                }
+                local = address = sa.decode();
+            } finally {
+                pd.release();
+            }
+        }
+        return address;
+    }
+
+    @Override
+    public String toString() {
+        return "NetFd[fd=" + fd + ", remote=" + remote + "]";
+    }
+}

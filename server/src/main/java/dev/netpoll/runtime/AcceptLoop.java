@@ -1,0 +1,118 @@
+package dev.netpoll.runtime;
+
+import dev.netpoll.poll.Conn;
+import dev.netpoll.poll.ConnClosedException;
+import dev.netpoll.poll.Listener;
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Accepts connections on one listener, in a task of its own, and serves each on a new task.
+ *
+ * <p>At most {@code maxConnections} are served at once: at the limit the loop stops accepting
+ * (parks on a semaphore) and new clients wait in the kernel's backlog until a connection ends, as
+ * Tomcat's {@code maxConnections} does. A failing {@code accept} (out of descriptors, say) is
+ * logged and retried after a back-off of 5 ms doubling to 1 s, as Go's {@code Server.Serve} does;
+ * closing the listener ends the loop.
+ */
+public final class AcceptLoop implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(AcceptLoop.class.getName());
+
+    private final Listener listener;
+    private final Tasks tasks;
+    private final ConnHandler handler;
+    private final int maxConnections;
+    private final Semaphore permits;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong limitReached = new AtomicLong();
+
+    public AcceptLoop(Listener listener, Tasks tasks, int maxConnections, ConnHandler handler) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("max connections must be at least 1, was " + maxConnections);
+        }
+        this.listener = listener;
+        this.tasks = tasks;
+        this.handler = handler;
+        this.maxConnections = maxConnections;
+        this.permits = new Semaphore(maxConnections);
+    }
+
+    /** Starts the loop as a task. */
+    public Thread start() {
+        return tasks.start(this);
+    }
+
+    @Override
+    public void run() {
+        long backoffMillis = 0;
+        while (listener.isOpen()) {
+            try {
+                if (!permits.tryAcquire()) {
+                    limitReached.incrementAndGet();
+                    permits.acquire();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            Conn conn;
+            try {
+                conn = listener.accept();
+                backoffMillis = 0;
+            } catch (ConnClosedException e) {
+                permits.release();
+                return;
+            } catch (IOException e) {
+                permits.release();
+                if (!listener.isOpen()) {
+                    return;
+                }
+                backoffMillis = backoffMillis == 0 ? 5 : Math.min(backoffMillis * 2, 1000);
+                LOG.log(System.Logger.Level.WARNING,
+                        "accept on " + listener.localAddress() + " failed: " + e.getMessage()
+                                + "; retrying in " + backoffMillis + " ms");
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            accepted.incrementAndGet();
+            try {
+                tasks.start(() -> serve(conn));
+            } catch (RuntimeException | Error e) {
+                conn.close();
+                permits.release();
+                throw e;
+            }
+        }
+    }
+
+    private void serve(Conn conn) {
+        try {
+            handler.serve(conn);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "connection from " + conn.remoteAddress() + " ended", e);
+        } finally {
+            conn.close();
+            permits.release();
+        }
+    }
+
+    /** Connections accepted so far. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Times the loop found every permit taken and paused accepting. */
+    public long limitReached() {
+        return limitReached.get();
+    }
+
+    /** Connections being served now. */
+    public int active() {
+        return maxConnections - permits.availablePermits();
+    }
+}
