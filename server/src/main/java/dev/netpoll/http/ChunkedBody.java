@@ -1,0 +1,164 @@
+package dev.netpoll.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A request body in chunked transfer coding (RFC 9112 section 7.1), decoded strictly:
+ * chunk-size is 1*HEXDIG that fits 60 bits, chunk extensions are tokens with optional token or
+ * quoted-string values, every line ends in CRLF, chunk data is followed by CRLF, and trailer fields
+ * obey the header rules. Any violation is a {@link BodyException} (400) and the connection closes.
+ * Owned by the request's task.
+ */
+final class ChunkedBody extends InputStream {
+
+    private static final int MAX_LINE = 4096;
+
+    private final ConnInput input;
+    private final long maxBodySize;
+    private final int maxTrailerSize;
+    private final HttpHeaders trailers;
+    private final BodyStart beforeFirstRead;
+    private long chunkRemaining;
+    private long total;
+    private boolean started;
+    private boolean done;
+
+    ChunkedBody(ConnInput input, long maxBodySize, int maxTrailerSize, HttpHeaders trailers, BodyStart beforeFirstRead) {
+        this.input = input;
+        this.maxBodySize = maxBodySize;
+        this.maxTrailerSize = maxTrailerSize;
+        this.trailers = trailers;
+        this.beforeFirstRead = beforeFirstRead;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (done) {
+            return -1;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        if (!started) {
+            started = true;
+            beforeFirstRead.run();
+        }
+        if (chunkRemaining == 0) {
+            chunkRemaining = readChunkSize();
+            if (chunkRemaining == 0) {
+                readTrailers();
+                done = true;
+                return -1;
+            }
+            total += chunkRemaining;
+            if (maxBodySize >= 0 && total > maxBodySize) {
+                throw new BodyException(413, "request body larger than " + maxBodySize + " bytes");
+            }
+        }
+        int n = input.read(b, off, (int) Math.min(len, chunkRemaining));
+        if (n < 0) {
+            throw new BodyException(400, "client closed the connection inside a chunk");
+        }
+        chunkRemaining -= n;
+        if (chunkRemaining == 0) {
+            expect('\r');
+            expect('\n');
+        }
+        return n;
+    }
+
+    private long readChunkSize() throws IOException {
+        long size = 0;
+        int digits = 0;
+        int c;
+        while ((c = next()) != -1 && Character.digit(c, 16) >= 0) {
+            if (++digits > 15) {
+                throw new BodyException(400, "chunk size too large");
+            }
+            size = size * 16 + Character.digit(c, 16);
+        }
+        if (digits == 0) {
+            throw new BodyException(400, "chunk size is not hexadecimal");
+        }
+        // After the digits: CR, or BWS and/or ";" starting chunk-ext = *( BWS ";" BWS ext-name
+        // [ BWS "=" BWS ext-val ] ). "1x" is not a size of 1.
+        while (c == ' ' || c == '\t') {
+            c = next();
+        }
+        if (c != '\r' && c != ';') {
+            throw new BodyException(400, "malformed chunk size");
+        }
+        int length = digits;
+        while (c != '\r') {
+            if (c == -1 || ++length > MAX_LINE || !(c == ' ' || c == '\t' || c >= 0x21 && c <= 0x7E)) {
+                throw new BodyException(400, "malformed chunk extension");
+            }
+            c = next();
+        }
+        if (next() != '\n') {
+            throw new BodyException(400, "chunk line not ended by CRLF");
+        }
+        return size;
+    }
+
+    private void readTrailers() throws IOException {
+        var raw = new java.io.ByteArrayOutputStream();
+        // The last three bytes before c, most recent first.
+        int b1 = -1;
+        int b2 = -1;
+        int b3 = -1;
+        // The trailer section ends with an empty line: CRLF at its start or CRLF CRLF.
+        for (;;) {
+            int c = next();
+            if (c == -1) {
+                throw new BodyException(400, "client closed the connection inside the trailer section");
+            }
+            raw.write(c);
+            if (raw.size() > maxTrailerSize) {
+                throw new BodyException(431, "trailer section larger than " + maxTrailerSize + " bytes");
+            }
+            if (c == '\n') {
+                if (b1 != '\r') {
+                    throw new BodyException(400, "bare LF in trailer section");
+                }
+                if (raw.size() == 2 || b2 == '\n' && b3 == '\r') {
+                    break;
+                }
+            }
+            b3 = b2;
+            b2 = b1;
+            b1 = c;
+        }
+        byte[] bytes = raw.toByteArray();
+        try {
+            RequestParser.parseFields(bytes, 0, bytes.length, trailers, 100);
+        } catch (HttpException e) {
+            throw new BodyException(e.status(), "trailer: " + e.getMessage());
+        }
+    }
+
+    private void expect(int wanted) throws IOException {
+        if (next() != wanted) {
+            throw new BodyException(400, "chunk data not followed by CRLF");
+        }
+    }
+
+    private int next() throws IOException {
+        return input.read();
+    }
+
+    boolean finished() {
+        return done;
+    }
+
+    boolean started() {
+        return started;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.netpoll.http;
+
+import dev.netpoll.poll.Conn;
+import dev.netpoll.poll.DeadlineExceededException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The read side of one connection: a buffer borrowed from the {@link BufferPool} only while there
+ * is something to read, the request-head reader with its size limit and timeouts, and the raw byte
+ * source for body streams.
+ *
+ * <p>Buffered bytes are {@code buffer[start, end)}. Bytes left after a request (a pipelined next
+ * request) keep the buffer; otherwise it goes back to the pool when a request ends, so an idle
+ * keep-alive connection holds no buffer. Owned by the connection's task.
+ */
+final class ConnInput {
+
+    private final Conn conn;
+    private final BufferPool pool;
+    private final HttpConfig config;
+    private ByteBuffer buffer;
+    private int start;
+    private int end;
+    private byte[] headBytes = new byte[512];
+
+    ConnInput(Conn conn, BufferPool pool, HttpConfig config) {
+        this.conn = conn;
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** Whether bytes of a next request are already buffered. */
+    boolean hasBuffered() {
+        return end > start;
+    }
+
+    /**
+     * Reads and parses the next request head. Waits up to the idle timeout for its first byte,
+     * then up to the head timeout for the rest.
+     *
+     * @return false if the client closed (or the idle timeout passed) before sending a byte
+     * @throws HttpException for a malformed or oversized head (408 when it stalled half-way)
+     */
+    boolean readHead(RequestParser parser, RequestHead head, Runnable onFirstByte) throws IOException {
+        long now = System.nanoTime();
+        if (!hasBuffered()) {
+            conn.setReadDeadline(now + config.idleTimeout().toNanos());
+            try {
+                conn.awaitReadable();
+            } catch (DeadlineExceededException e) {
+                return false;
+            }
+            now = System.nanoTime();
+        }
+        onFirstByte.run();
+        conn.setReadDeadline(now + config.headTimeout().toNanos());
+        if (buffer == null) {
+            buffer = pool.acquire();
+        }
+        int scanned = start;
+        for (;;) {
+            int terminator = findHeadEnd(scanned);
+            if (terminator >= 0) {
+                int length = terminator - start;
+                if (length > config.maxHeadSize()) {
+                    throw tooLarge();
+                }
+                if (headBytes.length < length) {
+                    headBytes = new byte[Math.max(length, headBytes.length * 2)];
+                }
+                buffer.get(start, headBytes, 0, length);
+                start = terminator;
+                parser.parse(headBytes, length, head);
+                return true;
+            }
+            scanned = Math.max(start, end - 3);
+            if (end - start >= config.maxHeadSize()) {
+                throw tooLarge();
+            }
+            int n;
+            try {
+                n = fill();
+            } catch (DeadlineExceededException e) {
+                if (end == start) {
+                    return false;
+                }
+                throw new HttpException(408, "request head not received within " + config.headTimeout());
+            }
+            if (n < 0) {
+                if (end == start) {
+                    return false;
+                }
+                throw new HttpException(400, "connection closed in the middle of the request head");
+            }
+        }
+    }
+
+    /**
+     * Index just past CRLF CRLF in {@code buffer[from, end)}, or -1. A LF that no CR precedes is
+     * refused at once rather than waited on (RFC 9112 section 2.2, we do not accept bare LF).
+     */
+    private int findHeadEnd(int from) {
+        ByteBuffer b = buffer;
+        for (int i = from; i < end; i++) {
+            if (b.get(i) == '\n') {
+                if (i == start || b.get(i - 1) != '\r') {
+                    throw new HttpException(400, "bare LF in request head");
+                }
+                if (i - 3 >= start && b.get(i - 2) == '\n' && b.get(i - 3) == '\r') {
+                    return i + 1;
+                }
+                // An empty line before the request line (RFC 9112 section 2.2) is skipped by the
+                // parser; CRLF CRLF at the very start is not a complete head.
+                if (i - 1 == start) {
+                    continue;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private HttpException tooLarge() {
+        for (int i = start; i < end; i++) {
+            if (buffer.get(i) == '\n' && i > start + 1) {
+                return new HttpException(431, "request header block larger than " + config.maxHeadSize() + " bytes");
+            }
+        }
+        return new HttpException(414, "request line longer than " + config.maxHeadSize() + " bytes");
+    }
+
+    /** Reads more bytes from the connection after {@code end}, compacting first if needed. */
+    private int fill() throws IOException {
+        if (end == buffer.capacity()) {
+            if (start == 0) {
+                throw new IllegalStateException("input buffer full");
+            }
+            buffer.put(0, buffer, start, end - start);
+            end -= start;
+            start = 0;
+        }
+        buffer.limit(buffer.capacity()).position(end);
+        int n = conn.read(buffer);
+        if (n > 0) {
+            end += n;
+        }
+        return n;
+    }
+
+    /**
+     * Reads body bytes: buffered ones first, then from the connection under the body-read timeout.
+     * Returns -1 at end of stream.
+     */
+    int read(byte[] into, int offset, int length) throws IOException {
+        if (start == end && refill() < 0) {
+            return -1;
+        }
+        int n = Math.min(length, end - start);
+        buffer.get(start, into, offset, n);
+        start += n;
+        return n;
+    }
+
+    /** One byte of the body, or -1 at end of stream. */
+    int read() throws IOException {
+        if (start == end && refill() < 0) {
+            return -1;
+        }
+        return buffer.get(start++) & 0xFF;
+    }
+
+    private int refill() throws IOException {
+        if (buffer == null) {
+            buffer = pool.acquire();
+        }
+        start = end = 0;
+        conn.setReadDeadline(System.nanoTime() + config.bodyReadTimeout().toNanos());
+        return fill();
+    }
+
+    /** Ends a request: gives the buffer back unless a pipelined request is already in it. */
+    void recycle() {
+        if (buffer != null && start == end) {
+            pool.release(buffer);
+            buffer = null;
+            start = end = 0;
+        }
+    }
+
+    /** The connection is done: the buffer goes back whatever it holds. */
+    void release() {
+        if (buffer != null) {
+            pool.release(buffer);
+            buffer = null;
+        }
+        start = end = 0;
+    }
+}

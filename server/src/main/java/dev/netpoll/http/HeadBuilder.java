@@ -1,0 +1,57 @@
+package dev.netpoll.http;
+
+import java.util.Arrays;
+
+/** Appends the ASCII of a response head to a growing byte array. Single-use, one task. */
+final class HeadBuilder {
+
+    private byte[] bytes;
+    private int size;
+
+    HeadBuilder(int capacity) {
+        bytes = new byte[capacity];
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+
+    HeadBuilder ascii(String text) {
+        return latin1(text);
+    }
+
+    /** Characters above 0xFF become '?': a header value is Latin-1 on the wire. */
+    HeadBuilder latin1(String text) {
+        int n = text.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            bytes[size++] = c <= 0xFF ? (byte) c : (byte) '?';
+        }
+        return this;
+    }
+
+    HeadBuilder number(long value) {
+        return ascii(Long.toString(value));
+    }
+
+    HeadBuilder bytes(byte[] more) {
+        ensure(more.length);
+        System.arraycopy(more, 0, bytes, size, more.length);
+        size += more.length;
+        return this;
+    }
+
+    HeadBuilder crlf() {
+        ensure(2);
+        bytes[size++] = '\r';
+        bytes[size++] = '\n';
+        return this;
+    }
+
+    byte[] toBytes() {
+        return Arrays.copyOf(bytes, size);
+    }
+}

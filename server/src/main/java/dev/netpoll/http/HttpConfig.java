@@ -1,0 +1,105 @@
+package dev.netpoll.http;
+
+import java.time.Duration;
+
+/**
+ * Limits and timeouts of the HTTP/1.1 engine. Defaults follow Tomcat and Spring Boot where they
+ * exist and are stricter than Go's zero-value server, which has no timeouts at all.
+ *
+ * @param maxHeadSize         request line plus header block, bytes (Spring Boot's
+ *                            {@code server.max-http-request-header-size}, 8 KiB)
+ * @param maxHeaderCount      header fields per request (Tomcat: 100)
+ * @param maxBodySize         request body bytes, or -1 for no limit (Tomcat and Jetty: none)
+ * @param maxConnections      connections served at once; at the limit accepting pauses (Tomcat: 8192)
+ * @param headTimeout         from the first byte of a request to the end of its head (slowloris)
+ * @param idleTimeout         keep-alive: how long a connection may wait for its next request
+ * @param bodyReadTimeout     longest wait for the next bytes of a request body
+ * @param writeTimeout        longest wait for the client to accept response bytes
+ * @param maxDrainSize        unread request body the server reads and discards to keep a
+ *                            connection alive (Tomcat's maxSwallowSize, 2 MiB); above it, it closes
+ * @param serverHeader        value of the {@code Server} response header, or null for none
+ * @param backlog             listen backlog
+ */
+public record HttpConfig(
+        int maxHeadSize,
+        int maxHeaderCount,
+        long maxBodySize,
+        int maxConnections,
+        Duration headTimeout,
+        Duration idleTimeout,
+        Duration bodyReadTimeout,
+        Duration writeTimeout,
+        long maxDrainSize,
+        String serverHeader,
+        int backlog) {
+
+    public static final HttpConfig DEFAULTS = new HttpConfig(
+            8 * 1024, 100, -1, 8192,
+            Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
+            2 * 1024 * 1024, null, 1024);
+
+    public HttpConfig {
+        require(maxHeadSize >= 256 && maxHeadSize <= 1024 * 1024, "maxHeadSize", "between 256 and 1048576 bytes", maxHeadSize);
+        require(maxHeaderCount >= 1, "maxHeaderCount", "at least 1", maxHeaderCount);
+        require(maxBodySize == -1 || maxBodySize >= 0, "maxBodySize", "-1 (no limit) or at least 0", maxBodySize);
+        require(maxConnections >= 1, "maxConnections", "at least 1", maxConnections);
+        positive(headTimeout, "headTimeout");
+        positive(idleTimeout, "idleTimeout");
+        positive(bodyReadTimeout, "bodyReadTimeout");
+        positive(writeTimeout, "writeTimeout");
+        require(maxDrainSize >= 0, "maxDrainSize", "at least 0", maxDrainSize);
+        require(backlog >= 1, "backlog", "at least 1", backlog);
+    }
+
+    private static void require(boolean ok, String name, String rule, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException(name + " must be " + rule + ", was " + value);
+        }
+    }
+
+    private static void positive(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+        }
+    }
+
+    public HttpConfig withMaxHeadSize(int value) {
+        return new HttpConfig(value, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+    }
+
+    public HttpConfig withMaxHeaderCount(int value) {
+        return new HttpConfig(maxHeadSize, value, maxBodySize, maxConnections, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+    }
+
+    public HttpConfig withMaxBodySize(long value) {
+        return new HttpConfig(maxHeadSize, maxHeaderCount, value, maxConnections, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+    }
+
+    public HttpConfig withMaxConnections(int value) {
+        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, value, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+    }
+
+    public HttpConfig withTimeouts(Duration head, Duration idle, Duration bodyRead, Duration write) {
+        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, head, idle,
+                bodyRead, write, maxDrainSize, serverHeader, backlog);
+    }
+
+    public HttpConfig withMaxDrainSize(long value) {
+        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, value, serverHeader, backlog);
+    }
+
+    public HttpConfig withServerHeader(String value) {
+        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, maxDrainSize, value, backlog);
+    }
+
+    public HttpConfig withBacklog(int value) {
+        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
+                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, value);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.netpoll.http;
+
+import dev.netpoll.poll.Conn;
+import dev.netpoll.poll.ConnClosedException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The HTTP/1.1 loop of one connection (RFC 9112 section 9): read a head, run the handler, finish
+ * the response, and go again while the connection persists. Pipelined requests are answered in
+ * order because one task handles them one after another.
+ *
+ * <p>Everything here runs on the connection's task, except {@link #closeIfIdle()} and
+ * {@link #forceClose()} (shutdown, any thread) and the getters read by the runtime view.
+ * {@code state} moves by CAS so that shutdown closes a connection only while it is idle; see
+ * {@link ConnState} for the transitions.
+ */
+public final class HttpConnection {
+
+    private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(HttpConnection.class, "state", ConnState.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Conn conn;
+    private final HttpServer server;
+    private final long openedAtMillis = System.currentTimeMillis();
+    @SuppressWarnings("unused") // through STATE
+    private volatile ConnState state = ConnState.NEW;
+    /** The request being served, for the runtime view; written by the task. */
+    private volatile String currentRequest;
+    private volatile long requests;
+
+    HttpConnection(Conn conn, HttpServer server) {
+        this.conn = conn;
+        this.server = server;
+    }
+
+    public ConnState state() {
+        return (ConnState) STATE.getVolatile(this);
+    }
+
+    public Conn conn() {
+        return conn;
+    }
+
+    public long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    public String currentRequest() {
+        return currentRequest;
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    /** Shutdown: closes the connection if it waits for a request; false if it is serving one. */
+    boolean closeIfIdle() {
+        ConnState s = state();
+        if ((s == ConnState.IDLE || s == ConnState.NEW) && STATE.compareAndSet(this, s, ConnState.CLOSED)) {
+            conn.close();
+            return true;
+        }
+        return false;
+    }
+
+    void forceClose() {
+        STATE.setVolatile(this, ConnState.CLOSED);
+        conn.close();
+    }
+
+    /** First byte of a request arrived: NEW|IDLE -> ACTIVE, unless shutdown closed us first. */
+    private void activate() {
+        ConnState s = state();
+        if (s == ConnState.CLOSED || !STATE.compareAndSet(this, s, ConnState.ACTIVE)) {
+            throw new ClosedByShutdown();
+        }
+    }
+
+    private static final class ClosedByShutdown extends RuntimeException {
+        ClosedByShutdown() {
+            super(null, null, false, false);
+        }
+    }
+
+    void serve() {
+        HttpConfig config = server.config();
+        var input = new ConnInput(conn, server.pool(), config);
+        var output = new ResponseOutput(conn, server.pool(), config);
+        var request = new HttpRequest(conn.remoteAddress(), conn.localAddress());
+        var response = new HttpResponse(output);
+        try {
+            while (serveOne(config, input, output, request, response)) {
+                input.recycle();
+                output.release();
+                currentRequest = null;
+                if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.IDLE)) {
+                    return;
+                }
+            }
+        } catch (ClosedByShutdown | ConnClosedException e) {
+            // shutdown closed an idle connection
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress() + ": " + e.getMessage());
+        } finally {
+            input.release();
+            output.release();
+            STATE.setVolatile(this, ConnState.CLOSED);
+        }
+    }
+
+    /** Serves one request; returns whether the connection carries another. */
+    private boolean serveOne(HttpConfig config, ConnInput input, ResponseOutput output,
+            HttpRequest request, HttpResponse response) throws IOException {
+        RequestHead head = request.head;
+        try {
+            if (!input.readHead(server.parser(), head, this::activate)) {
+                return false;
+            }
+        } catch (HttpException e) {
+            sendError(response, e.status(), e.getMessage());
+            return false;
+        }
+        requests++;
+        request.number++;
+        currentRequest = head.requestLine();
+        server.requestStarted();
+        try {
+            return respond(config, input, output, request, response);
+        } finally {
+            server.requestFinished();
+        }
+    }
+
+    private boolean respond(HttpConfig config, ConnInput input, ResponseOutput output,
+            HttpRequest request, HttpResponse response) throws IOException {
+        RequestHead head = request.head;
+        response.begin("HEAD".equals(head.method), head.minorVersion == 0,
+                !head.keepAlive || head.closeAfter || server.isShuttingDown());
+        if (config.maxBodySize() >= 0 && head.bodyLength > config.maxBodySize()) {
+            // Refused before reading: the body's bytes would be taken for the next request.
+            sendError(response, 413, "request body larger than " + config.maxBodySize() + " bytes");
+            return false;
+        }
+        request.trailers.clear();
+        BodyStart start = head.expectContinue ? output::sendContinue : BodyStart.NONE;
+        InputStream body;
+        if (head.bodyLength == RequestHead.CHUNKED) {
+            body = new ChunkedBody(input, config.maxBodySize(), config.maxHeadSize(), request.trailers, start);
+        } else if (head.bodyLength > 0) {
+            body = new FixedLengthBody(input, head.bodyLength, start);
+        } else {
+            body = InputStream.nullInputStream();
+        }
+        request.body = body;
+
+        Throwable failure = null;
+        try {
+            server.handler().handle(request, response);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (failure != null) {
+            if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
+                throw error;
+            }
+            return answerFailure(request, response, failure);
+        }
+        if (!drain(config, head, body)) {
+            response.requestClose();
+        }
+        if (server.isShuttingDown()) {
+            response.requestClose();
+        }
+        output.finish();
+        return !output.closesConnection();
+    }
+
+    private boolean answerFailure(HttpRequest request, HttpResponse response, Throwable failure) throws IOException {
+        int status = failure instanceof BodyException body ? body.status() : 500;
+        if (status == 500) {
+            LOG.log(System.Logger.Level.WARNING, "handler failed on " + request.requestLine(), failure);
+        }
+        if (response.isCommitted()) {
+            // The head is out: the only way to tell the client is to cut the response short.
+            return false;
+        }
+        sendError(response, status, status == 500 ? null : failure.getMessage());
+        return false;
+    }
+
+    /**
+     * Reads and discards what the handler left of the body, so that the next request starts where
+     * it should. Returns false when the connection must close instead: the rest is over the drain
+     * limit, the client awaits 100 Continue for a body it has not sent, or the body is malformed.
+     */
+    private boolean drain(HttpConfig config, RequestHead head, InputStream body) {
+        boolean finished = body instanceof FixedLengthBody fixed ? fixed.finished()
+                : !(body instanceof ChunkedBody chunked) || chunked.finished();
+        if (finished) {
+            return true;
+        }
+        if (head.expectContinue && !bodyStarted(body)) {
+            return false;
+        }
+        if (body instanceof FixedLengthBody fixed && fixed.remaining() > config.maxDrainSize()) {
+            return false;
+        }
+        try {
+            long skipped = 0;
+            byte[] sink = new byte[8192];
+            for (int n; (n = body.read(sink)) >= 0; ) {
+                skipped += n;
+                if (skipped > config.maxDrainSize()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean bodyStarted(InputStream body) {
+        return body instanceof FixedLengthBody fixed ? fixed.started() : ((ChunkedBody) body).started();
+    }
+
+    /** Answers with {@code status} and a short text body, and closes after it. */
+    private void sendError(HttpResponse response, int status, String message) throws IOException {
+        try {
+            if (response.isCommitted()) {
+                return;
+            }
+            response.begin(false, false, true);
+            response.status(status);
+            String text = status + " " + HttpStatus.reason(status) + (message == null ? "" : ": " + message) + "\n";
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            response.header("Content-Type", "text/plain; charset=utf-8");
+            response.contentLength(bytes.length);
+            response.body().write(bytes);
+            response.output.finish();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not send " + status + " to " + conn.remoteAddress());
+        }
+    }
+}

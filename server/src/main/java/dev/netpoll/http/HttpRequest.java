@@ -1,0 +1,109 @@
+package dev.netpoll.http;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The request a handler sees: the parsed head, the body stream and the connection's addresses.
+ * One instance per connection, refilled for each keep-alive request; valid only during
+ * {@link HttpHandler#handle}.
+ */
+public final class HttpRequest {
+
+    final RequestHead head = new RequestHead();
+    final HttpHeaders trailers = new HttpHeaders();
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    InputStream body;
+    long number;
+
+    HttpRequest(InetSocketAddress remote, InetSocketAddress local) {
+        this.remote = remote;
+        this.local = local;
+    }
+
+    public String method() {
+        return head.method;
+    }
+
+    /** The request-target as sent, such as {@code /a/b?x=1}. */
+    public String target() {
+        return head.target;
+    }
+
+    /** The path of the target, still percent-encoded; for absolute-form, without scheme and authority. */
+    public String path() {
+        String target = head.target;
+        int from = 0;
+        if (target.charAt(0) != '/' && !target.equals("*")) {
+            int authority = target.indexOf("://") + 3;
+            int slash = target.indexOf('/', authority);
+            if (slash < 0) {
+                return "/";
+            }
+            from = slash;
+        }
+        int query = target.indexOf('?', from);
+        return target.substring(from, query < 0 ? target.length() : query);
+    }
+
+    /** The query of the target without '?', or null. */
+    public String query() {
+        int query = head.target.indexOf('?');
+        return query < 0 ? null : head.target.substring(query + 1);
+    }
+
+    /** "HTTP/1.1" or "HTTP/1.0". */
+    public String version() {
+        return head.version();
+    }
+
+    public String header(String name) {
+        return head.headers.get(name);
+    }
+
+    public List<String> headers(String name) {
+        return head.headers.all(name);
+    }
+
+    public HttpHeaders headers() {
+        return head.headers;
+    }
+
+    /** Content-Length, or -1 when the body is chunked. 0 when there is none. */
+    public long contentLength() {
+        return head.bodyLength;
+    }
+
+    public boolean isChunked() {
+        return head.bodyLength == RequestHead.CHUNKED;
+    }
+
+    /** The body; empty when the request has none. Reading it sends 100 Continue if asked for. */
+    public InputStream body() {
+        return body;
+    }
+
+    /** Trailer fields of a chunked body, available once the body has been read to its end. */
+    public HttpHeaders trailers() {
+        return trailers;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** 1 for the first request on the connection, 2 for the next keep-alive request, and so on. */
+    public long number() {
+        return number;
+    }
+
+    public String requestLine() {
+        return head.requestLine();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.netpoll.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The response a handler fills: status, header fields and a body stream. Nothing is sent until the
+ * body outgrows the buffer, the handler flushes, or it returns. One instance per connection,
+ * reused between keep-alive requests; owned by the connection's task.
+ */
+public final class HttpResponse {
+
+    private final HttpHeaders headers = new HttpHeaders();
+    final ResponseOutput output;
+    private int status;
+    private String reason;
+    private long contentLength;
+    private boolean closeRequested;
+
+    HttpResponse(ResponseOutput output) {
+        this.output = output;
+    }
+
+    void begin(boolean headRequest, boolean http10, boolean closeAfter) {
+        headers.clear();
+        status = 200;
+        reason = null;
+        contentLength = -1;
+        closeRequested = closeAfter;
+        output.begin(this, headRequest, http10);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public HttpResponse status(int code) {
+        return status(code, null);
+    }
+
+    /** Sets the status and, optionally, a reason phrase other than the standard one. */
+    public HttpResponse status(int code, String reasonPhrase) {
+        if (code < 100 || code > 999) {
+            throw new IllegalArgumentException("status must have three digits, was " + code);
+        }
+        checkUncommitted();
+        if (reasonPhrase != null) {
+            checkValue(reasonPhrase);
+        }
+        status = code;
+        reason = reasonPhrase;
+        return this;
+    }
+
+    String reason() {
+        return reason != null ? reason : HttpStatus.reason(status);
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** Replaces the field {@code name}; null removes it. */
+    public HttpResponse header(String name, String value) {
+        checkName(name);
+        if (value != null) {
+            checkValue(value);
+        }
+        if (name.equalsIgnoreCase("Content-Length")) {
+            contentLength(value == null ? -1 : Long.parseLong(value.trim()));
+            return this;
+        }
+        if (name.equalsIgnoreCase("Connection") && value != null && value.equalsIgnoreCase("close")) {
+            closeRequested = true;
+        }
+        headers.set(name, value);
+        return this;
+    }
+
+    public HttpResponse addHeader(String name, String value) {
+        checkName(name);
+        checkValue(value);
+        if (name.equalsIgnoreCase("Content-Length")) {
+            return header(name, value);
+        }
+        headers.add(name, value);
+        return this;
+    }
+
+    /** Declares the body length; -1 for unknown (then chunked if it does not fit the buffer). */
+    public HttpResponse contentLength(long length) {
+        if (length < -1) {
+            throw new IllegalArgumentException("content length must be -1 or more, was " + length);
+        }
+        contentLength = length;
+        return this;
+    }
+
+    public long contentLength() {
+        return contentLength;
+    }
+
+    public OutputStream body() {
+        return output;
+    }
+
+    public boolean isCommitted() {
+        return output.isCommitted();
+    }
+
+    /** Sends the head and what is buffered now. */
+    public void flush() throws IOException {
+        output.flush();
+    }
+
+    /** Clears status, fields and buffered body; fails once committed. */
+    public void reset() {
+        output.discardBuffered();
+        headers.clear();
+        status = 200;
+        reason = null;
+        contentLength = -1;
+    }
+
+    /** Asks for the connection to close after this response ({@code Connection: close}). */
+    public void requestClose() {
+        closeRequested = true;
+    }
+
+    boolean closeRequested() {
+        return closeRequested;
+    }
+
+    private void checkUncommitted() {
+        if (output.isCommitted()) {
+            throw new IllegalStateException("response already committed");
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("header name must not be empty");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7F || c == ':') {
+                throw new IllegalArgumentException("invalid header name: " + name);
+            }
+        }
+    }
+
+    /** Refuses CR, LF and NUL: a value must not be able to start another header (response splitting). */
+    private static void checkValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("header value contains CR, LF or NUL");
+            }
+        }
+    }
+}
