@@ -120,13 +120,19 @@ final class ConnInput {
         return -1;
     }
 
+    /** 414 when the request line alone passes the limit, else 431 for the header block. */
     private HttpException tooLarge() {
+        int lineEnd = -1;
         for (int i = start; i < end; i++) {
-            if (buffer.get(i) == '\n' && i > start + 1) {
-                return new HttpException(431, "request header block larger than " + config.maxHeadSize() + " bytes");
+            if (buffer.get(i) == '\n' && i - start > 1) {
+                lineEnd = i;
+                break;
             }
         }
-        return new HttpException(414, "request line longer than " + config.maxHeadSize() + " bytes");
+        if (lineEnd < 0 || lineEnd - start > config.maxHeadSize()) {
+            return new HttpException(414, "request line longer than " + config.maxHeadSize() + " bytes");
+        }
+        return new HttpException(431, "request header block larger than " + config.maxHeadSize() + " bytes");
     }
 
     /** Reads more bytes from the connection after {@code end}, compacting first if needed. */
@@ -175,7 +181,11 @@ final class ConnInput {
         }
         start = end = 0;
         conn.setReadDeadline(System.nanoTime() + config.bodyReadTimeout().toNanos());
-        return fill();
+        try {
+            return fill();
+        } catch (DeadlineExceededException e) {
+            throw new BodyException(408, "request body stalled for " + config.bodyReadTimeout());
+        }
     }
 
     /** Ends a request: gives the buffer back unless a pipelined request is already in it. */
