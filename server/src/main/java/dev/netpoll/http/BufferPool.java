@@ -1,11 +1,11 @@
 package dev.netpoll.http;
 
-import java.nio.ByteBuffer;
+import dev.netpoll.sys.NativeBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Direct buffers of one size, lent to a connection while it reads a request head or writes a
+ * Direct buffers of one size (with their native address known, see {@link NativeBuffer}), lent to a connection while it reads a request head or writes a
  * response and returned afterwards, so that an idle keep-alive connection holds none. At most
  * {@code maxPooled} are kept; extra buffers are left to the garbage collector.
  *
@@ -15,7 +15,7 @@ public final class BufferPool {
 
     private final int bufferSize;
     private final int maxPooled;
-    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private final ArrayDeque<NativeBuffer> free = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     public BufferPool(int bufferSize, int maxPooled) {
@@ -28,21 +28,22 @@ public final class BufferPool {
     }
 
     /** A cleared buffer of {@link #bufferSize()} bytes. */
-    public ByteBuffer acquire() {
+    public NativeBuffer acquire() {
         lock.lock();
         try {
-            ByteBuffer buffer = free.pollFirst();
+            NativeBuffer buffer = free.pollFirst();
             if (buffer != null) {
-                return buffer.clear();
+                buffer.buffer().clear();
+                return buffer;
             }
         } finally {
             lock.unlock();
         }
-        return ByteBuffer.allocateDirect(bufferSize);
+        return new NativeBuffer(bufferSize);
     }
 
     /** Takes {@code buffer} back; the caller must not touch it afterwards. */
-    public void release(ByteBuffer buffer) {
+    public void release(NativeBuffer buffer) {
         lock.lock();
         try {
             if (free.size() < maxPooled) {

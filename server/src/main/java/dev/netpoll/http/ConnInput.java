@@ -3,6 +3,7 @@ package dev.netpoll.http;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.DeadlineExceededException;
 import java.io.IOException;
+import dev.netpoll.sys.NativeBuffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,6 +20,8 @@ final class ConnInput {
     private final Conn conn;
     private final BufferPool pool;
     private final HttpConfig config;
+    private NativeBuffer pooled;
+    // pooled.buffer() while pooled is held, else null.
     private ByteBuffer buffer;
     private int start;
     private int end;
@@ -55,9 +58,7 @@ final class ConnInput {
         }
         onFirstByte.run();
         conn.setReadDeadline(now + config.headTimeout().toNanos());
-        if (buffer == null) {
-            buffer = pool.acquire();
-        }
+        borrow();
         int scanned = start;
         for (;;) {
             int terminator = findHeadEnd(scanned);
@@ -146,7 +147,7 @@ final class ConnInput {
             start = 0;
         }
         buffer.limit(buffer.capacity()).position(end);
-        int n = conn.read(buffer);
+        int n = conn.read(pooled);
         if (n > 0) {
             end += n;
         }
@@ -175,10 +176,15 @@ final class ConnInput {
         return buffer.get(start++) & 0xFF;
     }
 
-    private int refill() throws IOException {
-        if (buffer == null) {
-            buffer = pool.acquire();
+    private void borrow() {
+        if (pooled == null) {
+            pooled = pool.acquire();
+            buffer = pooled.buffer();
         }
+    }
+
+    private int refill() throws IOException {
+        borrow();
         start = end = 0;
         conn.setReadDeadline(System.nanoTime() + config.bodyReadTimeout().toNanos());
         try {
@@ -190,17 +196,16 @@ final class ConnInput {
 
     /** Ends a request: gives the buffer back unless a pipelined request is already in it. */
     void recycle() {
-        if (buffer != null && start == end) {
-            pool.release(buffer);
-            buffer = null;
-            start = end = 0;
+        if (pooled != null && start == end) {
+            release();
         }
     }
 
     /** The connection is done: the buffer goes back whatever it holds. */
     void release() {
-        if (buffer != null) {
-            pool.release(buffer);
+        if (pooled != null) {
+            pool.release(pooled);
+            pooled = null;
             buffer = null;
         }
         start = end = 0;

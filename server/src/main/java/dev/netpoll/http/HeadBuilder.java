@@ -33,8 +33,19 @@ final class HeadBuilder {
         return this;
     }
 
+    /** A non-negative decimal number, without going through a String. */
     HeadBuilder number(long value) {
-        return ascii(Long.toString(value));
+        int digits = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = size + digits - 1; i >= size; i--) {
+            bytes[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        size += digits;
+        return this;
     }
 
     HeadBuilder bytes(byte[] more) {

@@ -18,13 +18,25 @@ public final class RawServer {
     }
 
     public static HttpHandler handler() {
+        return handler(null);
+    }
+
+    /** The demo handler; {@code GET /stats} reports {@code server}'s runtime when given. */
+    public static HttpHandler handler(java.util.function.Supplier<HttpServer> server) {
         var counter = new AtomicLong();
         return (request, response) -> {
             String path = request.path();
             if (path.equals("/") && (request.method().equals("GET") || request.method().equals("HEAD"))) {
-                byte[] body = ("Request #" + counter.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+                byte[] body = ("Request #" + counter.incrementAndGet() + "\n").getBytes(StandardCharsets.US_ASCII);
                 response.header("Content-Type", "text/plain; charset=utf-8");
                 response.contentLength(body.length);
+                response.body().write(body);
+            } else if (path.equals("/stats") && server != null) {
+                var stats = server.get().stats();
+                byte[] body = ("goroutines=" + stats.goroutines() + " threads=" + stats.osThreads()
+                        + " parked=" + stats.parked() + " transport=" + stats.transport() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                response.header("Content-Type", "text/plain; charset=utf-8");
                 response.body().write(body);
             } else if (path.equals("/echo") && request.method().equals("POST")) {
                 String type = request.header("Content-Type");
@@ -47,7 +59,9 @@ public final class RawServer {
         String portText = args.length > 0 ? args[0] : System.getenv().getOrDefault("PORT", "8080");
         int port = Integer.parseInt(portText);
         int pollers = Integer.getInteger("netpoll.pollers", 1);
-        var server = new HttpServer(HttpConfig.DEFAULTS, handler(), Transport.open(null, pollers));
+        var holder = new java.util.concurrent.atomic.AtomicReference<HttpServer>();
+        var server = new HttpServer(HttpConfig.DEFAULTS, handler(holder::get), Transport.open(null, pollers));
+        holder.set(server);
         server.start(new InetSocketAddress(port));
         System.out.println("Netpoll raw server listening on port " + server.port()
                 + " using the " + server.transport().name() + " transport");

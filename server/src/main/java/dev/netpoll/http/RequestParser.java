@@ -18,6 +18,8 @@ public final class RequestParser {
     private static final boolean[] TCHAR = new boolean[256];
     // RFC 9110 section 5.5: field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value.
     private static final boolean[] FIELD_CHAR = new boolean[256];
+    // RFC 3986 reg-name characters: unreserved, pct-encoded ('%'), sub-delims.
+    private static final boolean[] REG_NAME = new boolean[128];
     // RFC 3986 characters allowed in a request-target (printable ASCII but space).
     private static final boolean[] TARGET_CHAR = new boolean[256];
 
@@ -39,6 +41,16 @@ public final class RequestParser {
         FIELD_CHAR['\t'] = true;
         for (int c = 0x21; c <= 0x7E; c++) {
             TARGET_CHAR[c] = true;
+        }
+        for (int c = '0'; c <= '9'; c++) {
+            REG_NAME[c] = true;
+        }
+        for (int c = 'a'; c <= 'z'; c++) {
+            REG_NAME[c] = true;
+            REG_NAME[c - 32] = true;
+        }
+        for (char c : "-._~%!$&'()*+,;=".toCharArray()) {
+            REG_NAME[c] = true;
         }
     }
 
@@ -325,10 +337,7 @@ public final class RequestParser {
             int end = colon < 0 ? host.length() : colon;
             for (int i = 0; i < end; i++) {
                 char c = host.charAt(i);
-                boolean unreserved = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                        || c == '-' || c == '.' || c == '_' || c == '~';
-                boolean subDelim = "!$&'()*+,;=".indexOf(c) >= 0;
-                if (!unreserved && !subDelim && c != '%') {
+                if (c >= 128 || !REG_NAME[c]) {
                     return false;
                 }
             }

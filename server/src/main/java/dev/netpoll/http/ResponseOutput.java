@@ -3,6 +3,7 @@ package dev.netpoll.http;
 import dev.netpoll.poll.Conn;
 import java.io.IOException;
 import java.io.OutputStream;
+import dev.netpoll.sys.NativeBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -31,6 +32,8 @@ final class ResponseOutput extends OutputStream {
     private final Conn conn;
     private final BufferPool pool;
     private final HttpConfig config;
+    private NativeBuffer pooled;
+    // pooled.buffer() while pooled is held, else null.
     private ByteBuffer buffer;
     private int pos;
 
@@ -151,8 +154,9 @@ final class ResponseOutput extends OutputStream {
     }
 
     private void ensureBuffer() {
-        if (buffer == null) {
-            buffer = pool.acquire();
+        if (pooled == null) {
+            pooled = pool.acquire();
+            buffer = pooled.buffer();
         }
     }
 
@@ -189,7 +193,9 @@ final class ResponseOutput extends OutputStream {
             }
         }
         if (to > from) {
-            writeFully(buffer.limit(to).position(from));
+            buffer.limit(to).position(from);
+            conn.setWriteDeadline(System.nanoTime() + config.writeTimeout().toNanos());
+            conn.write(pooled);
             buffer.clear();
         }
         pos = HEAD_ROOM;
@@ -249,8 +255,9 @@ final class ResponseOutput extends OutputStream {
 
     /** Gives the buffer back to the pool; the connection is idle or done. */
     void release() {
-        if (buffer != null) {
-            pool.release(buffer);
+        if (pooled != null) {
+            pool.release(pooled);
+            pooled = null;
             buffer = null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.netpoll.poll;
 
+import dev.netpoll.sys.NativeBuffer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -25,6 +26,16 @@ public interface Conn extends AutoCloseable {
      * @return bytes read, or -1 at end of stream (the peer closed or shut down its output)
      */
     int read(ByteBuffer dst) throws IOException;
+
+    /** {@link #read(ByteBuffer)} into {@code dst.buffer()}, without looking its address up. */
+    default int read(NativeBuffer dst) throws IOException {
+        return read(dst.buffer());
+    }
+
+    /** {@link #write(ByteBuffer)} of {@code src.buffer()}, without looking its address up. */
+    default void write(NativeBuffer src) throws IOException {
+        write(src.buffer());
+    }
 
     /** Writes all remaining bytes of {@code src}, parking while the socket buffer is full. */
     void write(ByteBuffer src) throws IOException;

@@ -2,6 +2,7 @@ package dev.netpoll.poll;
 
 import dev.netpoll.sys.Errno;
 import dev.netpoll.sys.LibC;
+import dev.netpoll.sys.NativeBuffer;
 import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
@@ -88,11 +89,21 @@ public final class NetFd implements Conn {
         if (!dst.isDirect()) {
             return readViaScratch(dst);
         }
+        return read(dst, LibC.address(dst));
+    }
+
+    @Override
+    public int read(NativeBuffer dst) throws IOException {
+        ByteBuffer buffer = dst.buffer();
+        return buffer.hasRemaining() ? read(buffer, dst.address()) : 0;
+    }
+
+    private int read(ByteBuffer dst, long base) throws IOException {
         pd.acquire();
         try {
             int position = dst.position();
             int length = dst.remaining();
-            long address = LibC.address(dst) + position;
+            long address = base + position;
             for (;;) {
                 if (readDrained && !pd.hungUp()) {
                     pd.waitRead(WaitReason.READ);
@@ -150,9 +161,17 @@ public final class NetFd implements Conn {
             writeViaScratch(src);
             return;
         }
+        write(src, LibC.address(src));
+    }
+
+    @Override
+    public void write(NativeBuffer src) throws IOException {
+        write(src.buffer(), src.address());
+    }
+
+    private void write(ByteBuffer src, long base) throws IOException {
         pd.acquire();
         try {
-            long base = LibC.address(src);
             while (src.hasRemaining()) {
                 int position = src.position();
                 long n = LibC.write(fd, base + position, src.remaining());

@@ -25,9 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  *            WAIT   -> thread  commits and parks; fails if the poller set READY meanwhile
  *            *      -> nil     after waking: swap, READY meaning "ready", anything else "woken"
  *   poller:  nil|WAIT|thread -> READY   on an event (unparks the thread)
- *   close, deadline change:
+ *   close, deadline passed (set in the past, or found by the poller's sweep):
  *            WAIT|thread -> nil         without readiness (unparks the thread, which
- *                                       re-checks close and deadline and may wait again)
+ *                                       re-checks close and deadline and fails)
  * </pre>
  * Any other state on entry to a wait (WAIT or a thread) means two tasks wait on the same slot:
  * "double wait", an {@link IllegalStateException}. Because each descriptor is registered once,
@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Threads</h2>
  * Slots and {@code state} are changed with CAS from the owning tasks, the poller thread and
- * closers. Deadlines are volatile: written by any thread, read by the waiter.
+ * closers. Deadlines are volatile: written by any thread, read by the waiter and the sweep.
  */
 final class PollDesc {
 
@@ -151,14 +151,37 @@ final class PollDesc {
         return ((long) STATE.getVolatile(this) & CLOSING) != 0;
     }
 
+    /**
+     * Sets the read deadline. One already passed wakes a waiter at once; a future one is
+     * enforced by the poller's sweep, so moving a deadline costs no system call and no timer.
+     */
     void setReadDeadline(long deadline) {
         readDeadline = deadline;
-        nudge(RG);
+        if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+            wake(RG, false);
+        }
     }
 
     void setWriteDeadline(long deadline) {
         writeDeadline = deadline;
-        nudge(WG);
+        if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+            wake(WG, false);
+        }
+    }
+
+    /**
+     * Called by the poller's sweep: wakes a parked waiter whose deadline has passed (slot
+     * thread -> nil); the waiter then finds the deadline expired and fails with a timeout.
+     */
+    void expire(long now) {
+        long deadline = readDeadline;
+        if (deadline != 0 && now - deadline >= 0 && RG.getVolatile(this) instanceof Thread) {
+            wake(RG, false);
+        }
+        deadline = writeDeadline;
+        if (deadline != 0 && now - deadline >= 0 && WG.getVolatile(this) instanceof Thread) {
+            wake(WG, false);
+        }
     }
 
     boolean hungUp() {
@@ -241,20 +264,10 @@ final class PollDesc {
         if (!expired(read) && slot.compareAndSet(this, WAIT, self)) {
             stats.parked(reason, 1);
             try {
-                while (slot.getVolatile(this) == self) {
-                    long deadline = read ? readDeadline : writeDeadline;
-                    if (deadline == 0) {
-                        LockSupport.park(this);
-                    } else {
-                        long remaining = deadline - System.nanoTime();
-                        if (remaining <= 0) {
-                            break;
-                        }
-                        LockSupport.parkNanos(this, remaining);
-                    }
-                    if (isClosing()) {
-                        break;
-                    }
+                // Untimed: a passed deadline is enforced by the poller's sweep (expire), which
+                // moves the slot to nil like a close does. See Poller for why not timed parks.
+                while (slot.getVolatile(this) == self && !isClosing()) {
+                    LockSupport.park(this);
                 }
             } finally {
                 stats.parked(reason, -1);
@@ -282,15 +295,6 @@ final class PollDesc {
                 return false;
             }
         }
-    }
-
-    /**
-     * Makes a waiter re-read its deadline: the same transition as close (WAIT|thread -> nil), so
-     * that a waiter between its announcement and its commit cannot miss it. A READY slot is left
-     * alone: readiness is never lost. The woken waiter re-checks errors and waits again.
-     */
-    private void nudge(VarHandle slot) {
-        wake(slot, false);
     }
 
     /** Epoll user data: the registration tag above the descriptor number. */

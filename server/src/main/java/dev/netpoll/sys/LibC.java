@@ -81,6 +81,7 @@ public final class LibC {
     public static final int EPOLLERR = 0x008;
     public static final int EPOLLHUP = 0x010;
     public static final int EPOLLRDHUP = 0x2000;
+    public static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLET = 1 << 31;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EFD_NONBLOCK = 0x800;

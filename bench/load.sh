@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The raw HTTP load benchmark: Netpoll's raw server against Go's net/http and the C ceiling,
+# each pinned to core 1 while wrk drives it from core 0, keep-alive GET /, at 100 and 1000
+# connections, all in one run so that ratios are comparable. Then RSS per idle keep-alive
+# connection (10,000 of them) for Netpoll and Go.
+#
+#   bench/load.sh                 # full run (about 4 minutes)
+#   WARMUP=5s DURATION=5s bench/load.sh   # quicker
+#
+# Writes bench/results/raw-http-<timestamp>.md and prints it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+peers=${PEERS:-$root/../shared/peers}
+WARMUP=${WARMUP:-15s}
+DURATION=${DURATION:-10s}
+IDLE_CONNS=${IDLE_CONNS:-10000}
+work=$(mktemp -d)
+trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"' EXIT
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need go || ! need gcc || ! need taskset; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk golang-go gcc util-linux >/dev/null
+fi
+java=""
+for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+  if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+    java="$candidate/bin/java"; break
+  fi
+done
+[ -n "$java" ] || { echo "no JDK 21+ found (set JAVA_HOME)" >&2; exit 1; }
+
+echo "building..." >&2
+(cd "$root" && ./mvnw -q -pl bench -am package -DskipTests)
+cp -r "$peers/go-hello" "$work/go-hello"
+(cd "$work/go-hello" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-hello .)
+gcc -O2 -D_GNU_SOURCE -o "$work/ceiling" "$peers/c-ceiling/ceiling.c"
+
+wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+status_field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
+
+results="$work/results.tsv"
+# name conns rps p50 p99 threads rss_kb
+run_server() { # name port cmd...
+  local name=$1 port=$2; shift 2
+  taskset -c 1 "$@" >"$work/$name.log" 2>&1 &
+  local pid=$!
+  wait_port "$port" || { echo "$name did not start" >&2; cat "$work/$name.log" >&2; exit 1; }
+  taskset -c 0 wrk -t1 -c100 -d"$WARMUP" "http://127.0.0.1:$port/" >/dev/null
+  for conns in 100 1000; do
+    taskset -c 0 wrk -t1 -c"$conns" -d"$DURATION" --latency "http://127.0.0.1:$port/" >"$work/wrk.out" &
+    local wrk_pid=$!
+    sleep $(( ${DURATION%s} / 2 ))
+    local threads rss
+    threads=$(status_field "$pid" Threads); rss=$(status_field "$pid" VmRSS)
+    wait "$wrk_pid"
+    local rps p50 p99
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+    p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out")
+    p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$threads" "$rss" >>"$results"
+    echo "$name c=$conns: $rps req/s p50=$p50 p99=$p99 threads=$threads rss=${rss}kB" >&2
+  done
+  if [ "$name" = netpoll ]; then curl -s "http://127.0.0.1:$port/stats" >"$work/netpoll-stats.txt" || true; fi
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+jvm_flags=(--enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m ${EXTRA_JVM_FLAGS:-})
+run_server netpoll 18081 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18081
+PORT=18082 run_server go 18082 "$work/go-hello/go-hello"
+run_server ceiling 8080 "$work/ceiling"
+
+# RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
+idle_rss() { # name port cmd...
+  local name=$1 port=$2; shift 2
+  taskset -c 1 "$@" >"$work/$name-idle.log" 2>&1 &
+  local pid=$!
+  wait_port "$port"
+  taskset -c 0 wrk -t1 -c100 -d5s "http://127.0.0.1:$port/" >/dev/null
+  sleep 1
+  local before after
+  before=$(status_field "$pid" VmRSS)
+  python3 "$root/bench/idle_clients.py" "$port" "$IDLE_CONNS" "$work/$name-idle.ready" &
+  local clients=$!
+  for _ in $(seq 1 600); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
+  sleep 2
+  after=$(status_field "$pid" VmRSS)
+  local threads; threads=$(status_field "$pid" Threads)
+  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
+  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle connections = $per bytes/conn, threads=$threads" >&2
+}
+ulimit -n 20000
+idle_rss netpoll 18083 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
+PORT=18084 idle_rss go 18084 "$work/go-hello/go-hello"
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$root/bench/results/raw-http-$stamp.md"
+{
+  echo "# Raw HTTP load benchmark, $stamp"
+  echo
+  echo "Server pinned to core 1 (\`taskset -c 1\`), \`wrk -t1\` on core 0, keep-alive \`GET /\`,"
+  echo "warm-up $WARMUP, measured $DURATION. Threads and RSS sampled mid-run from /proc. $(nproc) cores, $(uname -r)."
+  echo "JVM: $("$java" -version 2>&1 | head -1); flags: ${jvm_flags[*]}"
+  echo
+  echo "| server | conns | req/s | p50 | p99 | OS threads | RSS |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %d MiB |\n", $1, $2, $3, $4, $5, $6, $7/1024}' "$results"
+  echo
+  echo "| ratio | 100 conns | 1000 conns |"
+  echo "|---|---|---|"
+  awk -F'\t' '{rps[$1 FS $2]=$3} END {
+    printf "| netpoll / go | %.2f | %.2f |\n", rps["netpoll" FS 100]/rps["go" FS 100], rps["netpoll" FS 1000]/rps["go" FS 1000];
+    printf "| netpoll / ceiling | %.2f | %.2f |\n", rps["netpoll" FS 100]/rps["ceiling" FS 100], rps["netpoll" FS 1000]/rps["ceiling" FS 1000] }' "$results"
+  echo
+  echo "Netpoll's own view after the run (\`GET /stats\`): $(cat "$work/netpoll-stats.txt" 2>/dev/null)"
+  echo
+  echo "Idle keep-alive connections ($IDLE_CONNS, one request each, then held open):"
+  echo
+  echo "| server | RSS before | RSS with idle conns | bytes per conn | OS threads |"
+  echo "|---|---|---|---|---|"
+  awk -F'\t' '{printf "| %s | %d MiB | %d MiB | %s | %s |\n", $1, $2/1024, $3/1024, $4, $5}' "$work/idle.tsv"
+} >"$out"
+cat "$out"
