@@ -65,9 +65,12 @@ run_server() { # name port cmd...
 }
 
 jvm_flags=(--enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m ${EXTRA_JVM_FLAGS:-})
+touch "$results"
+if [ -z "${SKIP_LOAD:-}" ]; then
 run_server netpoll 18081 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18081
 PORT=18082 run_server go 18082 "$work/go-hello/go-hello"
 run_server ceiling 8080 "$work/ceiling"
+fi
 
 # RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
 idle_rss() { # name port cmd...
@@ -104,6 +107,7 @@ out="$root/bench/results/raw-http-$stamp.md"
   echo "warm-up $WARMUP, measured $DURATION. Threads and RSS sampled mid-run from /proc. $(nproc) cores, $(uname -r)."
   echo "JVM: $("$java" -version 2>&1 | head -1); flags: ${jvm_flags[*]}"
   echo
+  if [ -s "$results" ]; then
   echo "| server | conns | req/s | p50 | p99 | OS threads | RSS |"
   echo "|---|---|---|---|---|---|---|"
   awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %d MiB |\n", $1, $2, $3, $4, $5, $6, $7/1024}' "$results"
@@ -116,6 +120,7 @@ out="$root/bench/results/raw-http-$stamp.md"
   echo
   echo "Netpoll's own view after the run (\`GET /stats\`): $(cat "$work/netpoll-stats.txt" 2>/dev/null)"
   echo
+  fi
   echo "Idle keep-alive connections ($IDLE_CONNS, one request each, then held open):"
   echo
   echo "| server | RSS before | RSS with idle conns | bytes per conn | OS threads |"

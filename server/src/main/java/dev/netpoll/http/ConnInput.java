@@ -25,7 +25,6 @@ final class ConnInput {
     private ByteBuffer buffer;
     private int start;
     private int end;
-    private byte[] headBytes = new byte[512];
 
     ConnInput(Conn conn, BufferPool pool, HttpConfig config) {
         this.conn = conn;
@@ -67,9 +66,9 @@ final class ConnInput {
                 if (length > config.maxHeadSize()) {
                     throw tooLarge();
                 }
-                if (headBytes.length < length) {
-                    headBytes = new byte[Math.max(length, headBytes.length * 2)];
-                }
+                // A copy per request rather than a per-connection array: an idle connection
+                // keeps nothing of its last request.
+                byte[] headBytes = new byte[length];
                 buffer.get(start, headBytes, 0, length);
                 start = terminator;
                 parser.parse(headBytes, length, head);

@@ -13,8 +13,8 @@ import java.util.Set;
  */
 public final class HttpHeaders {
 
-    private String[] names = new String[16];
-    private String[] values = new String[16];
+    private String[] names = new String[8];
+    private String[] values = new String[8];
     private int size;
 
     public void add(String name, String value) {

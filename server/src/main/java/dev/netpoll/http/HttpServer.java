@@ -52,7 +52,9 @@ public final class HttpServer implements AutoCloseable {
         this.tasks = new Tasks(taskPrefix);
         // A pooled buffer holds a whole request head, or the head room plus a body slice.
         int size = Math.max(16 * 1024, Integer.highestOneBit(config.maxHeadSize() + 64) * 2);
-        this.pool = new BufferPool(size, Math.min(config.maxConnections() * 2, 4096));
+        // Enough for the requests in flight on a few cores; a burst above it allocates and lets
+        // the surplus go, so a ramp of connections does not leave megabytes parked in the pool.
+        this.pool = new BufferPool(size, Math.min(config.maxConnections() * 2, 256));
         this.parser = new RequestParser(config.maxHeaderCount());
     }
 
