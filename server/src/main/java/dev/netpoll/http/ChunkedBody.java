@@ -1,7 +1,6 @@
 package dev.netpoll.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * A request body in chunked transfer coding (RFC 9112 section 7.1), decoded strictly:
@@ -10,32 +9,22 @@ import java.io.InputStream;
  * obey the header rules. Any violation is a {@link BodyException} (400) and the connection closes.
  * Owned by the request's task.
  */
-final class ChunkedBody extends InputStream {
+final class ChunkedBody extends RequestBody {
 
     private static final int MAX_LINE = 4096;
 
-    private final ConnInput input;
     private final long maxBodySize;
     private final int maxTrailerSize;
     private final HttpHeaders trailers;
-    private final BodyStart beforeFirstRead;
     private long chunkRemaining;
     private long total;
-    private boolean started;
     private boolean done;
 
     ChunkedBody(ConnInput input, long maxBodySize, int maxTrailerSize, HttpHeaders trailers, BodyStart beforeFirstRead) {
-        this.input = input;
+        super(input, beforeFirstRead);
         this.maxBodySize = maxBodySize;
         this.maxTrailerSize = maxTrailerSize;
         this.trailers = trailers;
-        this.beforeFirstRead = beforeFirstRead;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -46,10 +35,7 @@ final class ChunkedBody extends InputStream {
         if (len == 0) {
             return 0;
         }
-        if (!started) {
-            started = true;
-            beforeFirstRead.run();
-        }
+        start();
         if (chunkRemaining == 0) {
             chunkRemaining = readChunkSize();
             if (chunkRemaining == 0) {
@@ -154,11 +140,8 @@ final class ChunkedBody extends InputStream {
         return input.read();
     }
 
+    @Override
     boolean finished() {
         return done;
-    }
-
-    boolean started() {
-        return started;
     }
 }

@@ -63,43 +63,98 @@ public record HttpConfig(
         }
     }
 
-    public HttpConfig withMaxHeadSize(int value) {
-        return new HttpConfig(value, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public HttpConfig withMaxHeaderCount(int value) {
-        return new HttpConfig(maxHeadSize, value, maxBodySize, maxConnections, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
-    }
+    /** Changes some values of an {@link HttpConfig}; {@link #build()} validates them all. */
+    public static final class Builder {
 
-    public HttpConfig withMaxBodySize(long value) {
-        return new HttpConfig(maxHeadSize, maxHeaderCount, value, maxConnections, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
-    }
+        private int maxHeadSize;
+        private int maxHeaderCount;
+        private long maxBodySize;
+        private int maxConnections;
+        private Duration headTimeout;
+        private Duration idleTimeout;
+        private Duration bodyReadTimeout;
+        private Duration writeTimeout;
+        private long maxDrainSize;
+        private String serverHeader;
+        private int backlog;
 
-    public HttpConfig withMaxConnections(int value) {
-        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, value, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
-    }
+        private Builder(HttpConfig from) {
+            maxHeadSize = from.maxHeadSize;
+            maxHeaderCount = from.maxHeaderCount;
+            maxBodySize = from.maxBodySize;
+            maxConnections = from.maxConnections;
+            headTimeout = from.headTimeout;
+            idleTimeout = from.idleTimeout;
+            bodyReadTimeout = from.bodyReadTimeout;
+            writeTimeout = from.writeTimeout;
+            maxDrainSize = from.maxDrainSize;
+            serverHeader = from.serverHeader;
+            backlog = from.backlog;
+        }
 
-    public HttpConfig withTimeouts(Duration head, Duration idle, Duration bodyRead, Duration write) {
-        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, head, idle,
-                bodyRead, write, maxDrainSize, serverHeader, backlog);
-    }
+        public Builder maxHeadSize(int value) {
+            maxHeadSize = value;
+            return this;
+        }
 
-    public HttpConfig withMaxDrainSize(long value) {
-        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, value, serverHeader, backlog);
-    }
+        public Builder maxHeaderCount(int value) {
+            maxHeaderCount = value;
+            return this;
+        }
 
-    public HttpConfig withServerHeader(String value) {
-        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, maxDrainSize, value, backlog);
-    }
+        public Builder maxBodySize(long value) {
+            maxBodySize = value;
+            return this;
+        }
 
-    public HttpConfig withBacklog(int value) {
-        return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout, idleTimeout,
-                bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, value);
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder headTimeout(Duration value) {
+            headTimeout = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder bodyReadTimeout(Duration value) {
+            bodyReadTimeout = value;
+            return this;
+        }
+
+        public Builder writeTimeout(Duration value) {
+            writeTimeout = value;
+            return this;
+        }
+
+        public Builder maxDrainSize(long value) {
+            maxDrainSize = value;
+            return this;
+        }
+
+        public Builder serverHeader(String value) {
+            serverHeader = value;
+            return this;
+        }
+
+        public Builder backlog(int value) {
+            backlog = value;
+            return this;
+        }
+
+        public HttpConfig build() {
+            return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout,
+                    idleTimeout, bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+        }
     }
 }

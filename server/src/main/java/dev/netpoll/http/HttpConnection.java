@@ -206,12 +206,10 @@ public final class HttpConnection {
      * limit, the client awaits 100 Continue for a body it has not sent, or the body is malformed.
      */
     private boolean drain(HttpConfig config, RequestHead head, InputStream body) {
-        boolean finished = body instanceof FixedLengthBody fixed ? fixed.finished()
-                : !(body instanceof ChunkedBody chunked) || chunked.finished();
-        if (finished) {
+        if (!(body instanceof RequestBody framed) || framed.finished()) {
             return true;
         }
-        if (head.expectContinue && !bodyStarted(body)) {
+        if (head.expectContinue && !framed.started()) {
             return false;
         }
         if (body instanceof FixedLengthBody fixed && fixed.remaining() > config.maxDrainSize()) {
@@ -230,10 +228,6 @@ public final class HttpConnection {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static boolean bodyStarted(InputStream body) {
-        return body instanceof FixedLengthBody fixed ? fixed.started() : ((ChunkedBody) body).started();
     }
 
     /** Answers with {@code status} and a short text body, and closes after it. */

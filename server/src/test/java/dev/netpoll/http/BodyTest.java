@@ -24,7 +24,7 @@ class BodyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        var config = HttpConfig.DEFAULTS.withMaxBodySize(200L * 1024 * 1024).withMaxDrainSize(64 * 1024);
+        var config = HttpConfig.DEFAULTS.toBuilder().maxBodySize(200L * 1024 * 1024).maxDrainSize(64 * 1024).build();
         server = new TestServer(config, (request, response) -> {
             switch (request.path()) {
                 case "/echo" -> {
@@ -134,7 +134,7 @@ class BodyTest {
 
     @Test
     void chunkedBodyOverTheLimitIs413() throws Exception {
-        var config = HttpConfig.DEFAULTS.withMaxBodySize(10);
+        var config = HttpConfig.DEFAULTS.toBuilder().maxBodySize(10).build();
         try (var small = new TestServer(config, TestServer.echoLine()); var client = small.client()) {
             var response = client.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n").read();

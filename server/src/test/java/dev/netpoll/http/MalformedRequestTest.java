@@ -20,7 +20,7 @@ class MalformedRequestTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer(HttpConfig.DEFAULTS.withMaxHeaderCount(20), TestServer.echoLine());
+        server = new TestServer(HttpConfig.DEFAULTS.toBuilder().maxHeaderCount(20).build(), TestServer.echoLine());
     }
 
     @AfterAll

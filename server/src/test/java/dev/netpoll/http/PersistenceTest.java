@@ -14,7 +14,7 @@ class PersistenceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer(HttpConfig.DEFAULTS.withServerHeader("Netpoll/test"), (request, response) -> {
+        server = new TestServer(HttpConfig.DEFAULTS.toBuilder().serverHeader("Netpoll/test").build(), (request, response) -> {
             switch (request.path()) {
                 case "/no-content" -> response.status(204);
                 case "/not-modified" -> {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 class TimeoutsAndLimitsTest {
 
     private static HttpConfig fastTimeouts() {
-        return HttpConfig.DEFAULTS.withTimeouts(Duration.ofMillis(1000), Duration.ofMillis(800),
-                Duration.ofMillis(1000), Duration.ofMillis(1000));
+        return HttpConfig.DEFAULTS.toBuilder().headTimeout(Duration.ofMillis(1000)).idleTimeout(Duration.ofMillis(800))
+                .bodyReadTimeout(Duration.ofMillis(1000)).writeTimeout(Duration.ofMillis(1000)).build();
     }
 
     @Test
@@ -88,7 +88,7 @@ class TimeoutsAndLimitsTest {
     @Test
     @Timeout(30)
     void atTheConnectionLimitAcceptingPausesUntilAConnectionEnds() throws Exception {
-        try (var server = new TestServer(HttpConfig.DEFAULTS.withMaxConnections(2), TestServer.echoLine());
+        try (var server = new TestServer(HttpConfig.DEFAULTS.toBuilder().maxConnections(2).build(), TestServer.echoLine());
                 var first = server.client();
                 var second = server.client()) {
             assertThat(first.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
