@@ -1,0 +1,147 @@
+package dev.netpoll.autoconfigure;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Netpoll's own server settings, under {@code server.netpoll}. The generic ones ({@code server.port},
+ * {@code server.address}, {@code server.max-http-request-header-size}, ...) keep their Spring Boot
+ * names.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("server.netpoll")
+public class NetpollServerProperties {
+
+    /** Network transport: epoll (Linux, libc through JNA), nio (portable), or auto (epoll where it can run). */
+    private Transport transport = Transport.AUTO;
+
+    /** Platform threads that block in epoll_wait when everything is idle; descriptors are sharded between them. */
+    private int pollerThreads = 1;
+
+    /** Connections served at once; at the limit the server stops accepting until one closes. */
+    private int maxConnections = 8192;
+
+    /** Listen backlog: connections the kernel queues while accepting is paused. */
+    private int acceptBacklog = 1024;
+
+    /** Longest time from a request's first byte to the end of its head (slow clients get 408). */
+    private Duration headTimeout = Duration.ofSeconds(20);
+
+    /** Longest time a keep-alive connection may wait for its next request. */
+    private Duration idleTimeout = Duration.ofSeconds(60);
+
+    /** Longest stall while reading a request body (408 when it passes). */
+    private Duration bodyReadTimeout = Duration.ofSeconds(30);
+
+    /** Longest wait for a client to accept response bytes. */
+    private Duration writeTimeout = Duration.ofSeconds(30);
+
+    /** Header fields allowed in one request (431 above it). */
+    private int maxHeaderCount = 100;
+
+    /** Largest request body accepted (413 above it); unset for no limit. */
+    private DataSize maxBodySize;
+
+    /** Unread request body the server reads and discards to keep a connection alive; above it, it closes. */
+    private DataSize maxDrainSize = DataSize.ofMegabytes(2);
+
+    /** The network transports. */
+    public enum Transport {
+        /** epoll where Linux and libc allow, else nio. */
+        AUTO,
+        /** Linux epoll through JNA; startup fails where it cannot run. */
+        EPOLL,
+        /** JDK channels on virtual threads. */
+        NIO
+    }
+
+    public Transport getTransport() {
+        return transport;
+    }
+
+    public void setTransport(Transport transport) {
+        this.transport = transport;
+    }
+
+    public int getPollerThreads() {
+        return pollerThreads;
+    }
+
+    public void setPollerThreads(int pollerThreads) {
+        this.pollerThreads = pollerThreads;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getAcceptBacklog() {
+        return acceptBacklog;
+    }
+
+    public void setAcceptBacklog(int acceptBacklog) {
+        this.acceptBacklog = acceptBacklog;
+    }
+
+    public Duration getHeadTimeout() {
+        return headTimeout;
+    }
+
+    public void setHeadTimeout(Duration headTimeout) {
+        this.headTimeout = headTimeout;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getBodyReadTimeout() {
+        return bodyReadTimeout;
+    }
+
+    public void setBodyReadTimeout(Duration bodyReadTimeout) {
+        this.bodyReadTimeout = bodyReadTimeout;
+    }
+
+    public Duration getWriteTimeout() {
+        return writeTimeout;
+    }
+
+    public void setWriteTimeout(Duration writeTimeout) {
+        this.writeTimeout = writeTimeout;
+    }
+
+    public int getMaxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    public void setMaxHeaderCount(int maxHeaderCount) {
+        this.maxHeaderCount = maxHeaderCount;
+    }
+
+    public DataSize getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public void setMaxBodySize(DataSize maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    public DataSize getMaxDrainSize() {
+        return maxDrainSize;
+    }
+
+    public void setMaxDrainSize(DataSize maxDrainSize) {
+        this.maxDrainSize = maxDrainSize;
+    }
+}

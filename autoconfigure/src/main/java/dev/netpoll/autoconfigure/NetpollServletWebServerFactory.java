@@ -1,0 +1,133 @@
+package dev.netpoll.autoconfigure;
+
+import dev.netpoll.http.HttpConfig;
+import dev.netpoll.servlet.NetpollServletContext;
+import jakarta.servlet.ServletException;
+import java.io.File;
+import java.time.Duration;
+import org.springframework.boot.web.error.ErrorPage;
+import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
+import org.springframework.boot.web.server.MimeMappings;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.WebServerException;
+import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory;
+import org.springframework.boot.web.server.servlet.ServletContextInitializers;
+import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.context.ResourceLoaderAware;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Creates {@link NetpollWebServer}s: builds the servlet context, runs Spring's initializers in it
+ * (registering the {@code DispatcherServlet}, filters and listeners), and hands it to a server
+ * that opens its port on {@code start()}. Unless configured otherwise it listens on port 8080.
+ *
+ * <p>Has a public no-arg constructor: Spring Boot's management child context instantiates a fresh
+ * factory of this class for {@code management.server.port}.
+ *
+ * @since 0.1.0
+ */
+public class NetpollServletWebServerFactory extends AbstractConfigurableWebServerFactory
+        implements ConfigurableServletWebServerFactory, ResourceLoaderAware {
+
+    private final ServletWebServerSettings settings = new ServletWebServerSettings();
+    private ResourceLoader resourceLoader;
+    private String transport = "auto";
+    private int pollerThreads = 1;
+    private HttpConfig httpConfig = HttpConfig.DEFAULTS;
+
+    public NetpollServletWebServerFactory() {
+    }
+
+    public NetpollServletWebServerFactory(int port) {
+        super(port);
+    }
+
+    @Override
+    public ServletWebServerSettings getSettings() {
+        return settings;
+    }
+
+    @Override
+    public void setResourceLoader(ResourceLoader resourceLoader) {
+        this.resourceLoader = resourceLoader;
+    }
+
+    /** {@code epoll}, {@code nio} or {@code auto}. */
+    public void setTransport(String transport) {
+        Assert.hasText(transport, "'transport' must not be empty");
+        this.transport = transport;
+    }
+
+    public String getTransport() {
+        return transport;
+    }
+
+    public void setPollerThreads(int pollerThreads) {
+        Assert.isTrue(pollerThreads >= 1, "'pollerThreads' must be at least 1");
+        this.pollerThreads = pollerThreads;
+    }
+
+    public int getPollerThreads() {
+        return pollerThreads;
+    }
+
+    /** The engine's limits and timeouts; the server header comes from {@link #setServerHeader}. */
+    public void setHttpConfig(HttpConfig httpConfig) {
+        Assert.notNull(httpConfig, "'httpConfig' must not be null");
+        this.httpConfig = httpConfig;
+    }
+
+    public HttpConfig getHttpConfig() {
+        return httpConfig;
+    }
+
+    @Override
+    public WebServer getWebServer(ServletContextInitializer... initializers) {
+        ClassLoader classLoader = resourceLoader != null ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
+        var context = new NetpollServletContext(settings.getContextPath().toString(), classLoader);
+        configure(context);
+        try {
+            for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
+                initializer.onStartup(context);
+            }
+            for (String listener : settings.getWebListenerClassNames()) {
+                context.addListener(listener);
+            }
+            context.start();
+        } catch (ServletException e) {
+            throw new WebServerException("Unable to initialize the Netpoll servlet context", e);
+        }
+        HttpConfig config = getServerHeader() == null ? httpConfig : httpConfig.toBuilder().serverHeader(getServerHeader()).build();
+        return new NetpollWebServer(context, config, transport, pollerThreads, getAddress(), getPort(), getShutdown());
+    }
+
+    private void configure(NetpollServletContext context) {
+        if (settings.getDisplayName() != null) {
+            context.setDisplayName(settings.getDisplayName());
+        }
+        File documentRoot = settings.getDocumentRoot();
+        if (documentRoot != null) {
+            context.setDocumentRoot(documentRoot);
+        }
+        for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
+            context.addMimeMapping(mapping.getExtension(), mapping.getMimeType());
+        }
+        settings.getInitParameters().forEach(context::setInitParameter);
+        Duration sessionTimeout = settings.getSession().getTimeout();
+        if (sessionTimeout != null && !sessionTimeout.isNegative()) {
+            context.setSessionTimeout((int) Math.max(1, sessionTimeout.toMinutes()));
+        }
+        for (ErrorPage page : getErrorPages()) {
+            if (page.isGlobal()) {
+                context.errorPages().setGlobal(page.getPath());
+            } else if (page.getException() != null) {
+                context.errorPages().addForException(page.getException(), page.getPath());
+            } else {
+                context.errorPages().addForStatus(page.getStatusCode(), page.getPath());
+            }
+        }
+    }
+}

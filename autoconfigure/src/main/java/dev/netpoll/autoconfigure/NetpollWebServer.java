@@ -1,0 +1,139 @@
+package dev.netpoll.autoconfigure;
+
+import dev.netpoll.http.HttpConfig;
+import dev.netpoll.http.HttpServer;
+import dev.netpoll.poll.Transport;
+import dev.netpoll.servlet.NetpollServletContext;
+import dev.netpoll.servlet.ServletHandler;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.web.server.GracefulShutdownCallback;
+import org.springframework.boot.web.server.GracefulShutdownResult;
+import org.springframework.boot.web.server.PortInUseException;
+import org.springframework.boot.web.server.Shutdown;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.WebServerException;
+
+/**
+ * A {@link WebServer} serving one initialized {@link NetpollServletContext}. Configured but closed
+ * when created; {@link #start()} opens the transport and binds the port.
+ *
+ * <p>Lifecycle calls come from Spring's context thread; graceful shutdown waits on a thread of its
+ * own and is ended early by {@link #stop()}.
+ *
+ * @since 0.1.0
+ */
+public class NetpollWebServer implements WebServer {
+
+    private static final Log logger = LogFactory.getLog(NetpollWebServer.class);
+
+    private final NetpollServletContext context;
+    private final HttpConfig config;
+    private final String transportName;
+    private final int pollerThreads;
+    private final InetAddress address;
+    private final int port;
+    private final Shutdown shutdown;
+    private volatile HttpServer server;
+    private volatile boolean shutdownAborted;
+
+    public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
+            InetAddress address, int port, Shutdown shutdown) {
+        this.context = context;
+        this.config = config;
+        this.transportName = transportName;
+        this.pollerThreads = pollerThreads;
+        this.address = address;
+        this.port = port;
+        this.shutdown = shutdown;
+    }
+
+    @Override
+    public synchronized void start() throws WebServerException {
+        if (server != null || port < 0) {
+            return;
+        }
+        Transport transport;
+        try {
+            transport = Transport.open(transportName, pollerThreads);
+        } catch (IOException e) {
+            throw new WebServerException("Unable to open the Netpoll transport: " + e.getMessage(), e);
+        }
+        var candidate = new HttpServer(config, new ServletHandler(context), transport);
+        try {
+            candidate.start(new InetSocketAddress(address, port));
+        } catch (BindException e) {
+            transport.close();
+            throw new PortInUseException(port, e);
+        } catch (IOException e) {
+            transport.close();
+            throw new WebServerException("Unable to start Netpoll on port " + port + ": " + e.getMessage(), e);
+        }
+        server = candidate;
+        String contextPath = context.getContextPath();
+        logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
+                + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport");
+    }
+
+    @Override
+    public synchronized void stop() throws WebServerException {
+        HttpServer running = server;
+        if (running == null) {
+            return;
+        }
+        shutdownAborted = true;
+        running.close();
+        server = null;
+    }
+
+    @Override
+    public void destroy() {
+        stop();
+        context.stop();
+    }
+
+    @Override
+    public int getPort() {
+        HttpServer running = server;
+        return running == null ? -1 : running.port();
+    }
+
+    /** The running engine, for metrics and the runtime view; null while stopped. */
+    public HttpServer getHttpServer() {
+        return server;
+    }
+
+    public NetpollServletContext getServletContext() {
+        return context;
+    }
+
+    /**
+     * Stops accepting, closes idle connections, and reports {@code IDLE} once the requests in
+     * flight have finished, or {@code REQUESTS_ACTIVE} if {@link #stop()} came first (Spring's
+     * shutdown phase timed out).
+     */
+    @Override
+    public void shutDownGracefully(GracefulShutdownCallback callback) {
+        HttpServer running = server;
+        if (shutdown != Shutdown.GRACEFUL || running == null) {
+            callback.shutdownComplete(GracefulShutdownResult.IMMEDIATE);
+            return;
+        }
+        logger.info("Commencing graceful shutdown. Waiting for active requests to complete");
+        Thread.ofPlatform().name("netpoll-shutdown").daemon(true).start(() -> {
+            boolean idle = running.shutdownGracefully(Duration.ofDays(1)) && !shutdownAborted;
+            if (idle) {
+                logger.info("Graceful shutdown complete");
+                callback.shutdownComplete(GracefulShutdownResult.IDLE);
+            } else {
+                logger.info("Graceful shutdown aborted with one or more requests still active");
+                callback.shutdownComplete(GracefulShutdownResult.REQUESTS_ACTIVE);
+            }
+        });
+    }
+}

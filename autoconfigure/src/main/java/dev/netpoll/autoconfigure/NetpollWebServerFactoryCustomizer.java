@@ -1,0 +1,71 @@
+package dev.netpoll.autoconfigure;
+
+import dev.netpoll.http.HttpConfig;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Applies {@code server.netpoll.*} and the server-specific {@code server.*} settings
+ * ({@code max-http-request-header-size}) to the factory, refusing values the engine cannot use
+ * with a message that names the property.
+ *
+ * @since 0.1.0
+ */
+public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustomizer<NetpollServletWebServerFactory>, Ordered {
+
+    private final ServerProperties server;
+    private final NetpollServerProperties netpoll;
+
+    public NetpollWebServerFactoryCustomizer(ServerProperties server, NetpollServerProperties netpoll) {
+        this.server = server;
+        this.netpoll = netpoll;
+    }
+
+    @Override
+    public int getOrder() {
+        return 0;
+    }
+
+    @Override
+    public void customize(NetpollServletWebServerFactory factory) {
+        factory.setTransport(netpoll.getTransport().name().toLowerCase(java.util.Locale.ROOT));
+        factory.setPollerThreads(atLeast(netpoll.getPollerThreads(), 1, "server.netpoll.poller-threads"));
+        var config = factory.getHttpConfig().toBuilder()
+                .maxConnections(atLeast(netpoll.getMaxConnections(), 1, "server.netpoll.max-connections"))
+                .backlog(atLeast(netpoll.getAcceptBacklog(), 1, "server.netpoll.accept-backlog"))
+                .maxHeaderCount(atLeast(netpoll.getMaxHeaderCount(), 1, "server.netpoll.max-header-count"))
+                .headTimeout(positive(netpoll.getHeadTimeout(), "server.netpoll.head-timeout"))
+                .idleTimeout(positive(netpoll.getIdleTimeout(), "server.netpoll.idle-timeout"))
+                .bodyReadTimeout(positive(netpoll.getBodyReadTimeout(), "server.netpoll.body-read-timeout"))
+                .writeTimeout(positive(netpoll.getWriteTimeout(), "server.netpoll.write-timeout"))
+                .maxBodySize(netpoll.getMaxBodySize() == null ? -1
+                        : atLeast(netpoll.getMaxBodySize().toBytes(), 0, "server.netpoll.max-body-size"))
+                .maxDrainSize(atLeast(netpoll.getMaxDrainSize().toBytes(), 0, "server.netpoll.max-drain-size"));
+        DataSize headerSize = server.getMaxHttpRequestHeaderSize();
+        if (headerSize != null) {
+            long bytes = headerSize.toBytes();
+            if (bytes < 256 || bytes > 1024 * 1024) {
+                throw new IllegalStateException("server.max-http-request-header-size must be between 256B and 1MB for Netpoll, was "
+                        + headerSize);
+            }
+            config.maxHeadSize((int) bytes);
+        }
+        factory.setHttpConfig(config.build());
+    }
+
+    private static <T extends Number> T atLeast(T value, long minimum, String property) {
+        if (value.longValue() < minimum) {
+            throw new IllegalStateException(property + " must be at least " + minimum + ", was " + value);
+        }
+        return value;
+    }
+
+    private static java.time.Duration positive(java.time.Duration value, String property) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalStateException(property + " must be a positive duration, was " + value);
+        }
+        return value;
+    }
+}

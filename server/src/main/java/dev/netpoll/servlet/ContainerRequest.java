@@ -1,0 +1,653 @@
+package dev.netpoll.servlet;
+
+import dev.netpoll.http.HttpRequest;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletConnection;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestAttributeEvent;
+import jakarta.servlet.ServletRequestAttributeListener;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.MappingMatch;
+import jakarta.servlet.http.Part;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
+import java.net.InetSocketAddress;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.security.Principal;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@link HttpServletRequest} of one exchange, over the engine's {@link HttpRequest}. Lives
+ * for one request and is used only by its task (and, for forwards, through wrappers).
+ */
+final class ContainerRequest implements HttpServletRequest {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final HttpRequest http;
+    private final NetpollServletContext context;
+    private final String requestUri;
+    private final ServletMapper.Match match;
+    private final String requestId = Long.toString(IDS.incrementAndGet());
+    private final Map<String, Object> attributes = new HashMap<>();
+    private String characterEncoding;
+    private Map<String, String[]> parameters;
+    private Cookie[] cookies;
+    private List<Locale> locales;
+    private ServletInputStream inputStream;
+    private BufferedReader reader;
+
+    ContainerRequest(HttpRequest http, NetpollServletContext context, String requestUri, ServletMapper.Match match) {
+        this.http = http;
+        this.context = context;
+        this.requestUri = requestUri;
+        this.match = match;
+        this.characterEncoding = context.getRequestCharacterEncoding();
+    }
+
+    ServletMapper.Match match() {
+        return match;
+    }
+
+    HttpRequest http() {
+        return http;
+    }
+
+    // ---- attributes
+
+    @Override
+    public Object getAttribute(String name) {
+        return attributes.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        return Collections.enumeration(new ArrayList<>(attributes.keySet()));
+    }
+
+    @Override
+    public void setAttribute(String name, Object value) {
+        if (name == null) {
+            throw new IllegalArgumentException("attribute name must not be null");
+        }
+        if (value == null) {
+            removeAttribute(name);
+            return;
+        }
+        Object old = attributes.put(name, value);
+        for (ServletRequestAttributeListener listener : context.requestAttributeListeners()) {
+            var event = new ServletRequestAttributeEvent(context, this, name, old == null ? value : old);
+            if (old == null) {
+                listener.attributeAdded(event);
+            } else {
+                listener.attributeReplaced(event);
+            }
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        Object old = attributes.remove(name);
+        if (old != null) {
+            for (ServletRequestAttributeListener listener : context.requestAttributeListeners()) {
+                listener.attributeRemoved(new ServletRequestAttributeEvent(context, this, name, old));
+            }
+        }
+    }
+
+    // ---- body and parameters
+
+    @Override
+    public String getCharacterEncoding() {
+        if (characterEncoding != null) {
+            return characterEncoding;
+        }
+        return charsetParameter(getContentType());
+    }
+
+    static String charsetParameter(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String part : contentType.split(";")) {
+            String trimmed = part.trim();
+            if (trimmed.regionMatches(true, 0, "charset=", 0, 8)) {
+                String value = trimmed.substring(8).trim();
+                return value.startsWith("\"") && value.endsWith("\"") && value.length() > 1
+                        ? value.substring(1, value.length() - 1) : value;
+            }
+        }
+        return null;
+    }
+
+    private Charset charset() {
+        String name = getCharacterEncoding();
+        if (name == null) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    @Override
+    public void setCharacterEncoding(String encoding) throws UnsupportedEncodingException {
+        if (reader != null || parameters != null) {
+            return; // too late: the body was already decoded (Servlet 6.1 section 3.12)
+        }
+        try {
+            Charset.forName(encoding);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw new UnsupportedEncodingException(encoding);
+        }
+        characterEncoding = encoding;
+    }
+
+    @Override
+    public int getContentLength() {
+        long length = getContentLengthLong();
+        return length > Integer.MAX_VALUE ? -1 : (int) length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+        if (http.isChunked()) {
+            return -1;
+        }
+        return http.header("Content-Length") == null ? -1 : http.contentLength();
+    }
+
+    @Override
+    public String getContentType() {
+        return http.header("Content-Type");
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+        if (reader != null) {
+            throw new IllegalStateException("getReader() was already called for this request");
+        }
+        if (inputStream == null) {
+            inputStream = new RequestBodyStream(http.body());
+        }
+        return inputStream;
+    }
+
+    @Override
+    public BufferedReader getReader() {
+        if (inputStream != null && reader == null) {
+            throw new IllegalStateException("getInputStream() was already called for this request");
+        }
+        if (reader == null) {
+            reader = new BufferedReader(new InputStreamReader(new RequestBodyStream(http.body()), charset()));
+        }
+        return reader;
+    }
+
+    private Map<String, String[]> parameters() {
+        if (parameters == null) {
+            var parsed = new Parameters();
+            parsed.parse(http.query(), charset());
+            String type = getContentType();
+            if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+                    && inputStream == null && reader == null) {
+                try {
+                    byte[] body = http.body().readAllBytes();
+                    parsed.parse(new String(body, StandardCharsets.ISO_8859_1), charset());
+                } catch (IOException e) {
+                    throw new IllegalStateException("could not read the form body: " + e.getMessage(), e);
+                }
+            }
+            Map<String, String[]> map = new LinkedHashMap<>();
+            parsed.asMap().forEach((name, values) -> map.put(name, values.toArray(String[]::new)));
+            parameters = Collections.unmodifiableMap(map);
+        }
+        return parameters;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        String[] values = parameters().get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(parameters().keySet());
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        String[] values = parameters().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return parameters();
+    }
+
+    // ---- connection and addressing
+
+    @Override
+    public String getProtocol() {
+        return http.version();
+    }
+
+    @Override
+    public String getScheme() {
+        return "http";
+    }
+
+    @Override
+    public String getServerName() {
+        String host = http.header("Host");
+        if (host == null || host.isEmpty()) {
+            return getLocalName();
+        }
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            return host.substring(0, close + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    @Override
+    public int getServerPort() {
+        String host = http.header("Host");
+        if (host == null || host.isEmpty()) {
+            return getLocalPort();
+        }
+        int colon = host.lastIndexOf(':');
+        if (colon < 0 || host.startsWith("[") && colon < host.indexOf(']')) {
+            return 80;
+        }
+        try {
+            return Integer.parseInt(host.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+
+    @Override
+    public String getRemoteAddr() {
+        InetSocketAddress remote = http.remoteAddress();
+        return remote == null ? null : remote.getAddress().getHostAddress();
+    }
+
+    @Override
+    public String getRemoteHost() {
+        return getRemoteAddr();
+    }
+
+    @Override
+    public int getRemotePort() {
+        InetSocketAddress remote = http.remoteAddress();
+        return remote == null ? -1 : remote.getPort();
+    }
+
+    @Override
+    public String getLocalName() {
+        InetSocketAddress local = http.localAddress();
+        return local == null ? null : local.getAddress().getHostAddress();
+    }
+
+    @Override
+    public String getLocalAddr() {
+        return getLocalName();
+    }
+
+    @Override
+    public int getLocalPort() {
+        InetSocketAddress local = http.localAddress();
+        return local == null ? -1 : local.getPort();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return false;
+    }
+
+    // ---- locales
+
+    @Override
+    public Locale getLocale() {
+        return locales().get(0);
+    }
+
+    @Override
+    public Enumeration<Locale> getLocales() {
+        return Collections.enumeration(locales());
+    }
+
+    private List<Locale> locales() {
+        if (locales == null) {
+            locales = AcceptLanguage.parse(http.header("Accept-Language"));
+        }
+        return locales;
+    }
+
+    // ---- dispatching and async
+
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        if (path == null) {
+            return null;
+        }
+        if (!path.startsWith("/")) {
+            String servletPath = getServletPath() + (getPathInfo() == null ? "" : getPathInfo());
+            int slash = servletPath.lastIndexOf('/');
+            path = (slash < 0 ? "/" : servletPath.substring(0, slash + 1)) + path;
+        }
+        return context.getRequestDispatcher(path);
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+        return context;
+    }
+
+    @Override
+    public AsyncContext startAsync() {
+        throw new IllegalStateException("async requests are not supported by this Netpoll version yet");
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        return startAsync();
+    }
+
+    @Override
+    public boolean isAsyncStarted() {
+        return false;
+    }
+
+    @Override
+    public boolean isAsyncSupported() {
+        return false;
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        throw new IllegalStateException("no async context: the request is not in async mode");
+    }
+
+    @Override
+    public DispatcherType getDispatcherType() {
+        return DispatcherType.REQUEST;
+    }
+
+    @Override
+    public String getRequestId() {
+        return requestId;
+    }
+
+    @Override
+    public String getProtocolRequestId() {
+        return "";
+    }
+
+    @Override
+    public ServletConnection getServletConnection() {
+        var request = this;
+        return new ServletConnection() {
+            @Override
+            public String getConnectionId() {
+                return request.getRemoteAddr() + ":" + request.getRemotePort();
+            }
+
+            @Override
+            public String getProtocol() {
+                return request.getProtocol();
+            }
+
+            @Override
+            public String getProtocolConnectionId() {
+                return "";
+            }
+
+            @Override
+            public boolean isSecure() {
+                return false;
+            }
+        };
+    }
+
+    // ---- HTTP
+
+    @Override
+    public String getAuthType() {
+        return null;
+    }
+
+    @Override
+    public Cookie[] getCookies() {
+        if (cookies == null) {
+            cookies = Cookies.parse(http.headers("Cookie"));
+        }
+        return cookies.length == 0 ? null : cookies.clone();
+    }
+
+    @Override
+    public long getDateHeader(String name) {
+        String value = http.header(name);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("header " + name + " is not a date: " + value);
+        }
+    }
+
+    @Override
+    public String getHeader(String name) {
+        return http.header(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        return Collections.enumeration(http.headers(name));
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        return Collections.enumeration(http.headers().names());
+    }
+
+    @Override
+    public int getIntHeader(String name) {
+        String value = http.header(name);
+        return value == null ? -1 : Integer.parseInt(value.trim());
+    }
+
+    @Override
+    public HttpServletMapping getHttpServletMapping() {
+        return mapping(match);
+    }
+
+    static HttpServletMapping mapping(ServletMapper.Match match) {
+        return new HttpServletMapping() {
+            @Override
+            public String getMatchValue() {
+                return match.matchValue();
+            }
+
+            @Override
+            public String getPattern() {
+                return match.pattern();
+            }
+
+            @Override
+            public String getServletName() {
+                return match.servlet().getName();
+            }
+
+            @Override
+            public MappingMatch getMappingMatch() {
+                return match.kind();
+            }
+        };
+    }
+
+    @Override
+    public String getMethod() {
+        return http.method();
+    }
+
+    @Override
+    public String getPathInfo() {
+        return match.pathInfo();
+    }
+
+    @Override
+    public String getPathTranslated() {
+        String pathInfo = getPathInfo();
+        return pathInfo == null ? null : context.getRealPath(pathInfo);
+    }
+
+    @Override
+    public String getContextPath() {
+        return context.getContextPath();
+    }
+
+    @Override
+    public String getQueryString() {
+        return http.query();
+    }
+
+    @Override
+    public String getRemoteUser() {
+        return null;
+    }
+
+    @Override
+    public boolean isUserInRole(String role) {
+        return false;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+        return null;
+    }
+
+    @Override
+    public String getRequestedSessionId() {
+        return null;
+    }
+
+    @Override
+    public String getRequestURI() {
+        return requestUri;
+    }
+
+    @Override
+    public StringBuffer getRequestURL() {
+        var url = new StringBuffer(getScheme()).append("://").append(getServerName());
+        int port = getServerPort();
+        if (port != 80) {
+            url.append(':').append(port);
+        }
+        return url.append(requestUri);
+    }
+
+    @Override
+    public String getServletPath() {
+        return match.servletPath();
+    }
+
+    @Override
+    public HttpSession getSession(boolean create) {
+        if (create) {
+            throw new IllegalStateException("HTTP sessions are not supported by this Netpoll version yet");
+        }
+        return null;
+    }
+
+    @Override
+    public HttpSession getSession() {
+        return getSession(true);
+    }
+
+    @Override
+    public String changeSessionId() {
+        throw new IllegalStateException("no session");
+    }
+
+    @Override
+    public boolean isRequestedSessionIdValid() {
+        return false;
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromCookie() {
+        return false;
+    }
+
+    @Override
+    public boolean isRequestedSessionIdFromURL() {
+        return false;
+    }
+
+    @Override
+    public boolean authenticate(HttpServletResponse response) throws IOException, ServletException {
+        response.sendError(401);
+        return false;
+    }
+
+    @Override
+    public void login(String username, String password) throws ServletException {
+        throw new ServletException("container login is not supported: use Spring Security");
+    }
+
+    @Override
+    public void logout() {
+    }
+
+    @Override
+    public Collection<Part> getParts() throws ServletException {
+        throw new ServletException("multipart requests are not supported by this Netpoll version yet");
+    }
+
+    @Override
+    public Part getPart(String name) throws ServletException {
+        throw new ServletException("multipart requests are not supported by this Netpoll version yet");
+    }
+
+    @Override
+    public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws ServletException {
+        throw new ServletException("protocol upgrade is not supported");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.netpoll.servlet;
+
+import jakarta.servlet.http.Cookie;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@code Cookie} request headers and writes {@code Set-Cookie} values (RFC 6265). */
+final class Cookies {
+
+    private Cookies() {
+    }
+
+    /** The cookies of {@code Cookie} header values; malformed pairs are skipped. */
+    static Cookie[] parse(List<String> headers) {
+        List<Cookie> cookies = new ArrayList<>();
+        for (String header : headers) {
+            for (String pair : header.split(";")) {
+                int equals = pair.indexOf('=');
+                if (equals <= 0) {
+                    continue;
+                }
+                String name = pair.substring(0, equals).trim();
+                String value = pair.substring(equals + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                try {
+                    cookies.add(new Cookie(name, value));
+                } catch (IllegalArgumentException e) {
+                    // not a valid cookie name: ignored, as browsers do
+                }
+            }
+        }
+        return cookies.toArray(Cookie[]::new);
+    }
+
+    /** The {@code Set-Cookie} value of {@code cookie}, including SameSite and other attributes. */
+    static String format(Cookie cookie) {
+        var out = new StringBuilder(cookie.getName()).append('=');
+        if (cookie.getValue() != null) {
+            out.append(cookie.getValue());
+        }
+        int maxAge = cookie.getMaxAge();
+        if (maxAge >= 0) {
+            out.append("; Max-Age=").append(maxAge);
+            out.append("; Expires=").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(maxAge)));
+        }
+        if (cookie.getDomain() != null) {
+            out.append("; Domain=").append(cookie.getDomain());
+        }
+        if (cookie.getPath() != null) {
+            out.append("; Path=").append(cookie.getPath());
+        }
+        if (cookie.getSecure()) {
+            out.append("; Secure");
+        }
+        if (cookie.isHttpOnly()) {
+            out.append("; HttpOnly");
+        }
+        for (Map.Entry<String, String> attribute : cookie.getAttributes().entrySet()) {
+            String name = attribute.getKey();
+            if (name.equalsIgnoreCase("Max-Age") || name.equalsIgnoreCase("Domain") || name.equalsIgnoreCase("Path")
+                    || name.equalsIgnoreCase("Secure") || name.equalsIgnoreCase("HttpOnly")
+                    || name.equalsIgnoreCase("Expires")) {
+                continue;
+            }
+            out.append("; ").append(name);
+            if (attribute.getValue() != null && !attribute.getValue().isEmpty()) {
+                out.append('=').append(attribute.getValue());
+            }
+        }
+        return out.toString();
+    }
+}

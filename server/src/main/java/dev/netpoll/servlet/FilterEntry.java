@@ -1,0 +1,199 @@
+package dev.netpoll.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A filter registered with the context: URL-pattern and servlet-name mappings per dispatcher type
+ * (Servlet 6.1 section 6.2.4) and the instance, initialized when the context starts. Written during
+ * initialization, read-only afterwards.
+ */
+final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
+
+    /** One mapping: a URL pattern or a servlet name, for some dispatcher types. */
+    record Mapping(String urlPattern, String servletName, EnumSet<DispatcherType> types) {
+    }
+
+    private final String name;
+    private final NetpollServletContext context;
+    private final Class<? extends Filter> type;
+    private final Map<String, String> initParameters = new LinkedHashMap<>();
+    private final List<Mapping> mappings = new ArrayList<>();
+    private volatile Filter instance;
+    private boolean asyncSupported;
+
+    FilterEntry(String name, Filter instance, Class<? extends Filter> type, NetpollServletContext context) {
+        this.name = name;
+        this.instance = instance;
+        this.type = instance != null ? instance.getClass() : type;
+        this.context = context;
+    }
+
+    void init() throws ServletException {
+        if (instance == null) {
+            instance = context.createFilter(type);
+        }
+        instance.init(this);
+    }
+
+    Filter filter() {
+        return instance;
+    }
+
+    void destroy() {
+        if (instance != null) {
+            instance.destroy();
+        }
+    }
+
+    boolean asyncSupported() {
+        return asyncSupported;
+    }
+
+    /** Whether this filter applies to a dispatch of {@code type} to {@code path} on {@code servlet}. */
+    boolean matches(DispatcherType type, String path, String servlet) {
+        for (Mapping mapping : mappings) {
+            if (!mapping.types().contains(type)) {
+                continue;
+            }
+            if (mapping.servletName() != null) {
+                if (mapping.servletName().equals("*") || mapping.servletName().equals(servlet)) {
+                    return true;
+                }
+            } else if (urlMatches(mapping.urlPattern(), path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean urlMatches(String pattern, String path) {
+        if (pattern.equals("/*") || pattern.equals("/")) {
+            return true;
+        }
+        if (pattern.endsWith("/*")) {
+            String prefix = pattern.substring(0, pattern.length() - 2);
+            return path.equals(prefix) || path.startsWith(prefix + "/");
+        }
+        if (pattern.startsWith("*.")) {
+            int slash = path.lastIndexOf('/');
+            int dot = path.lastIndexOf('.');
+            return dot > slash && path.substring(dot + 1).equals(pattern.substring(2));
+        }
+        return pattern.equals(path);
+    }
+
+    @Override
+    public void addMappingForServletNames(EnumSet<DispatcherType> types, boolean isMatchAfter, String... servletNames) {
+        context.checkInitializing();
+        EnumSet<DispatcherType> effective = types == null ? EnumSet.of(DispatcherType.REQUEST) : EnumSet.copyOf(types);
+        List<Mapping> added = new ArrayList<>();
+        for (String servlet : servletNames) {
+            added.add(new Mapping(null, servlet, effective));
+        }
+        add(added, isMatchAfter);
+    }
+
+    @Override
+    public void addMappingForUrlPatterns(EnumSet<DispatcherType> types, boolean isMatchAfter, String... urlPatterns) {
+        context.checkInitializing();
+        EnumSet<DispatcherType> effective = types == null ? EnumSet.of(DispatcherType.REQUEST) : EnumSet.copyOf(types);
+        List<Mapping> added = new ArrayList<>();
+        for (String pattern : urlPatterns) {
+            added.add(new Mapping(pattern, null, effective));
+        }
+        add(added, isMatchAfter);
+    }
+
+    private void add(List<Mapping> added, boolean isMatchAfter) {
+        mappings.addAll(added);
+        context.filterMapped(this, isMatchAfter);
+    }
+
+    @Override
+    public Collection<String> getServletNameMappings() {
+        return mappings.stream().map(Mapping::servletName).filter(n -> n != null).toList();
+    }
+
+    @Override
+    public Collection<String> getUrlPatternMappings() {
+        return mappings.stream().map(Mapping::urlPattern).filter(p -> p != null).toList();
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public String getFilterName() {
+        return name;
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+        return context;
+    }
+
+    @Override
+    public String getClassName() {
+        return type.getName();
+    }
+
+    @Override
+    public boolean setInitParameter(String key, String value) {
+        if (key == null || value == null) {
+            throw new IllegalArgumentException("init parameter name and value must not be null");
+        }
+        context.checkInitializing();
+        return initParameters.putIfAbsent(key, value) == null;
+    }
+
+    @Override
+    public String getInitParameter(String key) {
+        return initParameters.get(key);
+    }
+
+    @Override
+    public Enumeration<String> getInitParameterNames() {
+        return Collections.enumeration(initParameters.keySet());
+    }
+
+    @Override
+    public Set<String> setInitParameters(Map<String, String> parameters) {
+        Set<String> conflicts = new HashSet<>();
+        for (var entry : parameters.entrySet()) {
+            if (initParameters.containsKey(entry.getKey())) {
+                conflicts.add(entry.getKey());
+            }
+        }
+        if (conflicts.isEmpty()) {
+            parameters.forEach(this::setInitParameter);
+        }
+        return conflicts;
+    }
+
+    @Override
+    public Map<String, String> getInitParameters() {
+        return Collections.unmodifiableMap(initParameters);
+    }
+
+    @Override
+    public void setAsyncSupported(boolean supported) {
+        asyncSupported = supported;
+    }
+}

@@ -1,0 +1,625 @@
+package dev.netpoll.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextAttributeEvent;
+import jakarta.servlet.ServletContextAttributeListener;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequestAttributeListener;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.descriptor.JspConfigDescriptor;
+import java.io.File;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.EnumSet;
+import java.util.EventListener;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The one web application Netpoll serves: its registrations, attributes, listeners, MIME types,
+ * resources and error pages (Jakarta Servlet 6.1).
+ *
+ * <p>Registrations are made while the context initializes, on the thread that calls the
+ * initializers; {@link #start()} ends that phase, after which registration methods fail with
+ * {@link IllegalStateException} as the specification requires, and request tasks only read.
+ * Attributes are concurrent.
+ */
+public final class NetpollServletContext implements ServletContext {
+
+    /** The server info string, {@code Netpoll/<version>}. */
+    public static final String SERVER_INFO = "Netpoll/" + version();
+
+    private final String contextPath;
+    private final ClassLoader classLoader;
+    private final Map<String, String> initParameters = new LinkedHashMap<>();
+    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    private final Map<String, ServletEntry> servlets = new LinkedHashMap<>();
+    private final List<FilterEntry> filters = new CopyOnWriteArrayList<>();
+    private final Map<String, FilterEntry> filtersByName = new LinkedHashMap<>();
+    private final List<ServletContextListener> contextListeners = new ArrayList<>();
+    private final List<ServletContextAttributeListener> contextAttributeListeners = new CopyOnWriteArrayList<>();
+    private final List<ServletRequestListener> requestListeners = new CopyOnWriteArrayList<>();
+    private final List<ServletRequestAttributeListener> requestAttributeListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> mimeTypes = new HashMap<>(MimeTypes.DEFAULTS);
+    private final ServletMapper mapper = new ServletMapper();
+    private final ErrorPages errorPages = new ErrorPages();
+    private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
+    private volatile boolean initializing = true;
+    private int matchAfterCount;
+    private String displayName = "application";
+    private File documentRoot;
+    private String requestCharacterEncoding;
+    private String responseCharacterEncoding;
+    private int sessionTimeoutMinutes = 30;
+    private Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE);
+
+    /** A context at {@code contextPath} ({@code ""} for the root, else {@code "/name"}). */
+    public NetpollServletContext(String contextPath, ClassLoader classLoader) {
+        if (!contextPath.isEmpty() && (!contextPath.startsWith("/") || contextPath.endsWith("/"))) {
+            throw new IllegalArgumentException("context path must be empty or start, and not end, with '/': '"
+                    + contextPath + "'");
+        }
+        this.contextPath = contextPath;
+        this.classLoader = classLoader;
+    }
+
+    private static String version() {
+        String version = NetpollServletContext.class.getPackage().getImplementationVersion();
+        return version != null ? version : "0.1.0";
+    }
+
+    void checkInitializing() {
+        if (!initializing) {
+            throw new IllegalStateException("the servlet context has already been initialized");
+        }
+    }
+
+    ServletMapper mapper() {
+        return mapper;
+    }
+
+    public ErrorPages errorPages() {
+        return errorPages;
+    }
+
+    List<FilterEntry> filters() {
+        return filters;
+    }
+
+    List<ServletRequestListener> requestListeners() {
+        return requestListeners;
+    }
+
+    List<ServletRequestAttributeListener> requestAttributeListeners() {
+        return requestAttributeListeners;
+    }
+
+    ServletEntry servletNamed(String name) {
+        return servlets.get(name);
+    }
+
+    /**
+     * Orders a newly mapped filter: those mapped with {@code isMatchAfter=false} come first, in
+     * registration order, then those mapped to match after (Servlet 6.1 section 4.4.2.2).
+     */
+    void filterMapped(FilterEntry filter, boolean isMatchAfter) {
+        if (filters.contains(filter)) {
+            return;
+        }
+        if (isMatchAfter) {
+            filters.add(filter);
+            matchAfterCount++;
+        } else {
+            filters.add(filters.size() - matchAfterCount, filter);
+        }
+    }
+
+    public void setDisplayName(String name) {
+        displayName = name;
+    }
+
+    public void setDocumentRoot(File root) {
+        documentRoot = root;
+    }
+
+    public void addMimeMapping(String extension, String mimeType) {
+        mimeTypes.put(extension.toLowerCase(Locale.ROOT), mimeType);
+    }
+
+    /**
+     * Ends initialization: notifies context listeners, initializes filters and the servlets that
+     * load on startup (in their order).
+     */
+    public void start() throws ServletException {
+        var event = new ServletContextEvent(this);
+        for (ServletContextListener listener : List.copyOf(contextListeners)) {
+            listener.contextInitialized(event);
+        }
+        for (FilterEntry filter : filters) {
+            filter.init();
+        }
+        List<ServletEntry> eager = new ArrayList<>();
+        for (ServletEntry servlet : servlets.values()) {
+            if (servlet.loadOnStartup() >= 0) {
+                eager.add(servlet);
+            }
+        }
+        eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
+        for (ServletEntry servlet : eager) {
+            servlet.servlet();
+        }
+        initializing = false;
+    }
+
+    /** Destroys servlets and filters and notifies context listeners, in reverse order. */
+    public void stop() {
+        for (ServletEntry servlet : servlets.values()) {
+            servlet.destroy();
+        }
+        for (FilterEntry filter : filters) {
+            filter.destroy();
+        }
+        var event = new ServletContextEvent(this);
+        List<ServletContextListener> reversed = new ArrayList<>(contextListeners);
+        Collections.reverse(reversed);
+        for (ServletContextListener listener : reversed) {
+            listener.contextDestroyed(event);
+        }
+    }
+
+    @Override
+    public String getContextPath() {
+        return contextPath;
+    }
+
+    @Override
+    public ServletContext getContext(String uripath) {
+        return uripath != null && (uripath.equals(contextPath) || uripath.startsWith(contextPath + "/")) ? this : null;
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 6;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    @Override
+    public int getEffectiveMajorVersion() {
+        return 6;
+    }
+
+    @Override
+    public int getEffectiveMinorVersion() {
+        return 1;
+    }
+
+    @Override
+    public String getMimeType(String file) {
+        if (file == null) {
+            return null;
+        }
+        int dot = file.lastIndexOf('.');
+        if (dot < 0 || dot == file.length() - 1) {
+            return null;
+        }
+        return mimeTypes.get(file.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Set<String> getResourcePaths(String path) {
+        if (documentRoot == null || path == null || !path.startsWith("/")) {
+            return null;
+        }
+        File dir = new File(documentRoot, path);
+        String[] names = dir.list();
+        if (names == null) {
+            return null;
+        }
+        Set<String> paths = new TreeSet<>();
+        String base = path.endsWith("/") ? path : path + "/";
+        for (String name : names) {
+            paths.add(base + name + (new File(dir, name).isDirectory() ? "/" : ""));
+        }
+        return paths;
+    }
+
+    @Override
+    public URL getResource(String path) throws MalformedURLException {
+        if (path == null || !path.startsWith("/")) {
+            throw new MalformedURLException("resource path must start with '/': " + path);
+        }
+        if (path.contains("/../") || path.endsWith("/..")) {
+            return null;
+        }
+        if (documentRoot != null) {
+            File file = new File(documentRoot, path);
+            if (file.exists()) {
+                return file.toURI().toURL();
+            }
+        }
+        return classLoader.getResource("META-INF/resources" + path);
+    }
+
+    @Override
+    public InputStream getResourceAsStream(String path) {
+        try {
+            URL url = getResource(path);
+            return url == null ? null : url.openStream();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        return new Dispatcher(this, path, null);
+    }
+
+    @Override
+    public RequestDispatcher getNamedDispatcher(String name) {
+        ServletEntry servlet = servlets.get(name);
+        return servlet == null ? null : new Dispatcher(this, null, servlet);
+    }
+
+    @Override
+    public void log(String msg) {
+        System.getLogger(NetpollServletContext.class.getName()).log(System.Logger.Level.INFO, msg);
+    }
+
+    @Override
+    public void log(String message, Throwable throwable) {
+        System.getLogger(NetpollServletContext.class.getName()).log(System.Logger.Level.ERROR, message, throwable);
+    }
+
+    @Override
+    public String getRealPath(String path) {
+        if (documentRoot == null || path == null) {
+            return null;
+        }
+        return new File(documentRoot, path).getAbsolutePath();
+    }
+
+    @Override
+    public String getServerInfo() {
+        return SERVER_INFO;
+    }
+
+    @Override
+    public String getInitParameter(String name) {
+        return initParameters.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getInitParameterNames() {
+        return Collections.enumeration(initParameters.keySet());
+    }
+
+    @Override
+    public boolean setInitParameter(String name, String value) {
+        if (name == null) {
+            throw new NullPointerException("init parameter name must not be null");
+        }
+        checkInitializing();
+        return initParameters.putIfAbsent(name, value) == null;
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return attributes.get(name);
+    }
+
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        return Collections.enumeration(attributes.keySet());
+    }
+
+    @Override
+    public void setAttribute(String name, Object object) {
+        if (name == null) {
+            throw new NullPointerException("attribute name must not be null");
+        }
+        if (object == null) {
+            removeAttribute(name);
+            return;
+        }
+        Object old = attributes.put(name, object);
+        for (ServletContextAttributeListener listener : contextAttributeListeners) {
+            var event = new ServletContextAttributeEvent(this, name, old == null ? object : old);
+            if (old == null) {
+                listener.attributeAdded(event);
+            } else {
+                listener.attributeReplaced(event);
+            }
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        Object old = attributes.remove(name);
+        if (old != null) {
+            for (ServletContextAttributeListener listener : contextAttributeListeners) {
+                listener.attributeRemoved(new ServletContextAttributeEvent(this, name, old));
+            }
+        }
+    }
+
+    @Override
+    public String getServletContextName() {
+        return displayName;
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addServlet(String servletName, String className) {
+        return addServlet(servletName, loadClass(className, Servlet.class));
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addServlet(String servletName, Servlet servlet) {
+        return registerServlet(servletName, servlet, null);
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addServlet(String servletName, Class<? extends Servlet> servletClass) {
+        return registerServlet(servletName, null, servletClass);
+    }
+
+    private ServletRegistration.Dynamic registerServlet(String name, Servlet servlet, Class<? extends Servlet> type) {
+        checkInitializing();
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("servlet name must not be empty");
+        }
+        if (servlets.containsKey(name)) {
+            return null;
+        }
+        var entry = new ServletEntry(name, servlet, type, this);
+        servlets.put(name, entry);
+        return entry;
+    }
+
+    @Override
+    public ServletRegistration.Dynamic addJspFile(String servletName, String jspFile) {
+        throw new UnsupportedOperationException("JSP is not supported by Netpoll");
+    }
+
+    @Override
+    public <T extends Servlet> T createServlet(Class<T> type) throws ServletException {
+        return instantiate(type);
+    }
+
+    @Override
+    public ServletRegistration getServletRegistration(String servletName) {
+        return servlets.get(servletName);
+    }
+
+    @Override
+    public Map<String, ? extends ServletRegistration> getServletRegistrations() {
+        return Collections.unmodifiableMap(servlets);
+    }
+
+    @Override
+    public FilterRegistration.Dynamic addFilter(String filterName, String className) {
+        return addFilter(filterName, loadClass(className, Filter.class));
+    }
+
+    @Override
+    public FilterRegistration.Dynamic addFilter(String filterName, Filter filter) {
+        return registerFilter(filterName, filter, null);
+    }
+
+    @Override
+    public FilterRegistration.Dynamic addFilter(String filterName, Class<? extends Filter> filterClass) {
+        return registerFilter(filterName, null, filterClass);
+    }
+
+    private FilterRegistration.Dynamic registerFilter(String name, Filter filter, Class<? extends Filter> type) {
+        checkInitializing();
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("filter name must not be empty");
+        }
+        if (filtersByName.containsKey(name)) {
+            return null;
+        }
+        var entry = new FilterEntry(name, filter, type, this);
+        filtersByName.put(name, entry);
+        return entry;
+    }
+
+    @Override
+    public <T extends Filter> T createFilter(Class<T> type) throws ServletException {
+        return instantiate(type);
+    }
+
+    @Override
+    public FilterRegistration getFilterRegistration(String filterName) {
+        return filtersByName.get(filterName);
+    }
+
+    @Override
+    public Map<String, ? extends FilterRegistration> getFilterRegistrations() {
+        return Collections.unmodifiableMap(filtersByName);
+    }
+
+    @Override
+    public SessionCookieConfig getSessionCookieConfig() {
+        return sessionCookie;
+    }
+
+    @Override
+    public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
+        checkInitializing();
+        if (modes.contains(SessionTrackingMode.SSL)) {
+            throw new IllegalArgumentException("SSL session tracking is not supported");
+        }
+        trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
+    }
+
+    @Override
+    public Set<SessionTrackingMode> getDefaultSessionTrackingModes() {
+        return EnumSet.of(SessionTrackingMode.COOKIE);
+    }
+
+    @Override
+    public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
+        return Collections.unmodifiableSet(trackingModes);
+    }
+
+    @Override
+    public void addListener(String className) {
+        addListener(loadClass(className, EventListener.class));
+    }
+
+    @Override
+    public <T extends EventListener> void addListener(T listener) {
+        checkInitializing();
+        boolean known = false;
+        if (listener instanceof ServletContextListener l) {
+            contextListeners.add(l);
+            known = true;
+        }
+        if (listener instanceof ServletContextAttributeListener l) {
+            contextAttributeListeners.add(l);
+            known = true;
+        }
+        if (listener instanceof ServletRequestListener l) {
+            requestListeners.add(l);
+            known = true;
+        }
+        if (listener instanceof ServletRequestAttributeListener l) {
+            requestAttributeListeners.add(l);
+            known = true;
+        }
+        if (listener instanceof jakarta.servlet.http.HttpSessionListener
+                || listener instanceof jakarta.servlet.http.HttpSessionAttributeListener
+                || listener instanceof jakarta.servlet.http.HttpSessionIdListener) {
+            known = true; // sessions come with the sessions issue; accepted so registration succeeds
+        }
+        if (!known) {
+            throw new IllegalArgumentException("unsupported listener type " + listener.getClass().getName());
+        }
+    }
+
+    @Override
+    public void addListener(Class<? extends EventListener> listenerClass) {
+        try {
+            addListener(createListener(listenerClass));
+        } catch (ServletException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public <T extends EventListener> T createListener(Class<T> type) throws ServletException {
+        return instantiate(type);
+    }
+
+    @Override
+    public JspConfigDescriptor getJspConfigDescriptor() {
+        return null;
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader;
+    }
+
+    @Override
+    public void declareRoles(String... roleNames) {
+        checkInitializing();
+    }
+
+    @Override
+    public String getVirtualServerName() {
+        return "netpoll";
+    }
+
+    @Override
+    public int getSessionTimeout() {
+        return sessionTimeoutMinutes;
+    }
+
+    @Override
+    public void setSessionTimeout(int minutes) {
+        checkInitializing();
+        sessionTimeoutMinutes = minutes;
+    }
+
+    @Override
+    public String getRequestCharacterEncoding() {
+        return requestCharacterEncoding;
+    }
+
+    @Override
+    public void setRequestCharacterEncoding(String encoding) {
+        checkInitializing();
+        requestCharacterEncoding = encoding;
+    }
+
+    @Override
+    public String getResponseCharacterEncoding() {
+        return responseCharacterEncoding;
+    }
+
+    @Override
+    public void setResponseCharacterEncoding(String encoding) {
+        checkInitializing();
+        responseCharacterEncoding = encoding;
+    }
+
+    private <T> Class<? extends T> loadClass(String className, Class<T> expected) {
+        try {
+            return Class.forName(className, true, classLoader).asSubclass(expected);
+        } catch (ClassNotFoundException | ClassCastException e) {
+            throw new IllegalArgumentException("cannot load " + expected.getSimpleName() + " class " + className, e);
+        }
+    }
+
+    private static <T> T instantiate(Class<T> type) throws ServletException {
+        try {
+            return type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new ServletException("cannot instantiate " + type.getName(), e);
+        }
+    }
+
+    /** The filters that apply to a dispatch, in chain order. */
+    List<Filter> filtersFor(DispatcherType type, String path, String servletName) {
+        List<Filter> chain = null;
+        for (FilterEntry filter : filters) {
+            if (filter.matches(type, path, servletName)) {
+                if (chain == null) {
+                    chain = new ArrayList<>();
+                }
+                chain.add(filter.filter());
+            }
+        }
+        return chain == null ? List.of() : chain;
+    }
+}

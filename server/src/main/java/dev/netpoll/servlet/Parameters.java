@@ -1,0 +1,78 @@
+package dev.netpoll.servlet;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Request parameters: {@code application/x-www-form-urlencoded} pairs from the query string and a
+ * form body, query first (Servlet 6.1 section 3.1), decoded with the request's character encoding.
+ */
+final class Parameters {
+
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
+
+    void parse(String encoded, Charset charset) {
+        if (encoded == null || encoded.isEmpty()) {
+            return;
+        }
+        int start = 0;
+        while (start <= encoded.length()) {
+            int end = encoded.indexOf('&', start);
+            if (end < 0) {
+                end = encoded.length();
+            }
+            if (end > start) {
+                int equals = encoded.indexOf('=', start);
+                String name;
+                String value;
+                if (equals < 0 || equals > end) {
+                    name = decode(encoded, start, end, charset);
+                    value = "";
+                } else {
+                    name = decode(encoded, start, equals, charset);
+                    value = decode(encoded, equals + 1, end, charset);
+                }
+                values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+            }
+            start = end + 1;
+        }
+    }
+
+    /** Percent-decodes and turns '+' into space; a malformed escape is kept as written. */
+    static String decode(String text, int from, int to, Charset charset) {
+        boolean plain = true;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '+') {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            return text.substring(from, to);
+        }
+        var bytes = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%' && i + 2 < to
+                    && Character.digit(text.charAt(i + 1), 16) >= 0 && Character.digit(text.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                byte[] raw = String.valueOf(c).getBytes(charset);
+                bytes.write(raw, 0, raw.length);
+            }
+        }
+        return bytes.toString(charset);
+    }
+
+    Map<String, List<String>> asMap() {
+        return values;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.netpoll.servlet;
+
+import dev.netpoll.http.HttpException;
+import dev.netpoll.http.HttpHandler;
+import dev.netpoll.http.HttpRequest;
+import dev.netpoll.http.HttpResponse;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Serves one HTTP request through the servlet context: vets and decodes the path, strips the
+ * context path, maps the servlet, runs the REQUEST filter chain, and turns an exception or a
+ * {@code sendError} into an ERROR dispatch to the matching error page with the
+ * {@code jakarta.servlet.error.*} attributes (Servlet 6.1 section 10.9), so that Spring Boot's
+ * error controller answers as it does on Tomcat.
+ *
+ * <p>Runs on the connection's task; holds no per-request state itself.
+ */
+public final class ServletHandler implements HttpHandler {
+
+    private static final System.Logger LOG = System.getLogger(ServletHandler.class.getName());
+
+    private final NetpollServletContext context;
+
+    public ServletHandler(NetpollServletContext context) {
+        this.context = context;
+    }
+
+    public NetpollServletContext context() {
+        return context;
+    }
+
+    @Override
+    public void handle(HttpRequest http, HttpResponse response) throws Exception {
+        String rawPath = http.path();
+        String decoded;
+        try {
+            decoded = "*".equals(http.target()) ? "*" : RequestPath.decode(rawPath);
+        } catch (HttpException e) {
+            plain(response, e.status(), e.getMessage());
+            return;
+        }
+        String contextPath = context.getContextPath();
+        if (decoded.equals("*")) {
+            response.status(200).header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+            return;
+        }
+        if (!contextPath.isEmpty()) {
+            if (decoded.equals(contextPath)) {
+                response.status(302).header("Location", contextPath + "/" + (http.query() == null ? "" : "?" + http.query()));
+                return;
+            }
+            if (!decoded.startsWith(contextPath + "/")) {
+                plain(response, 404, null);
+                return;
+            }
+        }
+        String path = decoded.substring(contextPath.length());
+        ServletMapper.Match match = context.mapper().match(path);
+        if (match == null) {
+            plain(response, 404, null);
+            return;
+        }
+        // getRequestURI is the path as sent: still percent-encoded, without the query.
+        var request = new ContainerRequest(http, context, rawPath, match);
+        var servletResponse = new ContainerResponse(response, request, context.getResponseCharacterEncoding());
+        var event = new ServletRequestEvent(context, request);
+        for (ServletRequestListener listener : context.requestListeners()) {
+            listener.requestInitialized(event);
+        }
+        try {
+            serve(request, servletResponse, path, match);
+        } finally {
+            for (ServletRequestListener listener : context.requestListeners()) {
+                listener.requestDestroyed(event);
+            }
+        }
+    }
+
+    private void serve(ContainerRequest request, ContainerResponse response, String path, ServletMapper.Match match)
+            throws Exception {
+        Throwable failure = null;
+        try {
+            var chain = new FilterChainCall(context.filtersFor(DispatcherType.REQUEST, path, match.servlet().getName()),
+                    match.servlet().servlet());
+            chain.doFilter(request, response);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (failure != null) {
+            Throwable cause = rootCause(failure);
+            if (cause instanceof dev.netpoll.http.BodyException body) {
+                throw body; // the engine answers 400/408/413 and closes
+            }
+            LOG.log(System.Logger.Level.ERROR, "servlet " + match.servlet().getName() + " failed on "
+                    + request.getMethod() + " " + request.getRequestURI(), cause);
+            if (response.isCommitted()) {
+                throw failure instanceof Exception e ? e : new ServletException(failure);
+            }
+            response.http().reset();
+            errorPage(request, response, 500, cause.getMessage(), cause, match);
+        } else if (response.errorStatus() >= 0) {
+            errorPage(request, response, response.errorStatus(), response.errorMessage(), null, match);
+        }
+        response.finishWriting();
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof ServletException servlet && servlet.getRootCause() != null && servlet.getRootCause() != cause) {
+            cause = servlet.getRootCause();
+        }
+        return cause;
+    }
+
+    private void errorPage(ContainerRequest request, ContainerResponse response, int status, String message,
+            Throwable failure, ServletMapper.Match original) throws IOException {
+        String page = failure != null ? context.errorPages().forException(failure) : context.errorPages().forStatus(status);
+        request.setAttribute(RequestDispatcher.ERROR_STATUS_CODE, status);
+        request.setAttribute(RequestDispatcher.ERROR_MESSAGE, message == null ? "" : message);
+        request.setAttribute(RequestDispatcher.ERROR_REQUEST_URI, request.getRequestURI());
+        request.setAttribute(RequestDispatcher.ERROR_SERVLET_NAME, original.servlet().getName());
+        request.setAttribute(RequestDispatcher.ERROR_METHOD, request.getMethod());
+        request.setAttribute(RequestDispatcher.ERROR_QUERY_STRING, request.getQueryString());
+        if (failure != null) {
+            request.setAttribute(RequestDispatcher.ERROR_EXCEPTION, failure);
+            request.setAttribute(RequestDispatcher.ERROR_EXCEPTION_TYPE, failure.getClass());
+        }
+        response.resumeForErrorPage();
+        response.http().status(status);
+        ServletMapper.Match match = page == null ? null : context.mapper().match(page);
+        if (match != null) {
+            try {
+                var dispatched = new DispatchedRequest(request, DispatcherType.ERROR, context.getContextPath() + page,
+                        match, null);
+                var chain = new FilterChainCall(
+                        context.filtersFor(DispatcherType.ERROR, page, match.servlet().getName()),
+                        match.servlet().servlet());
+                chain.doFilter(dispatched, response);
+                return;
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "error page " + page + " failed", t);
+                if (response.isCommitted()) {
+                    return;
+                }
+                response.http().reset();
+                response.http().status(status);
+            }
+        }
+        byte[] body = ("<!doctype html><html><head><title>HTTP Status " + status + "</title></head><body><h1>HTTP Status "
+                + status + "</h1></body></html>").getBytes(StandardCharsets.UTF_8);
+        response.http().header("Content-Type", "text/html;charset=utf-8");
+        response.http().body().write(body);
+    }
+
+    private static void plain(HttpResponse response, int status, String message) throws IOException {
+        response.status(status);
+        response.header("Content-Type", "text/plain;charset=utf-8");
+        String text = status + " " + dev.netpoll.http.HttpStatus.reason(status) + (message == null ? "" : ": " + message) + "\n";
+        response.body().write(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
