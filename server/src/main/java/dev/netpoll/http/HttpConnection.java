@@ -39,6 +39,8 @@ public final class HttpConnection {
     /** The request being served, for the runtime view; written by the task. */
     private volatile String currentRequest;
     private volatile long requests;
+    /** The connection's task, set when it starts serving; interrupted by a forced close. */
+    private volatile Thread task;
 
     HttpConnection(Conn conn, HttpServer server) {
         this.conn = conn;
@@ -75,9 +77,17 @@ public final class HttpConnection {
         return false;
     }
 
+    /**
+     * Immediate shutdown: closes the socket (waking a task parked on it) and interrupts the task,
+     * so that a handler blocked in application code (a sleep, a lock) ends too.
+     */
     void forceClose() {
         STATE.setVolatile(this, ConnState.CLOSED);
         conn.close();
+        Thread t = task;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     /** First byte of a request arrived: NEW|IDLE -> ACTIVE, unless shutdown closed us first. */
@@ -95,6 +105,7 @@ public final class HttpConnection {
     }
 
     void serve() {
+        task = Thread.currentThread();
         HttpConfig config = server.config();
         var input = new ConnInput(conn, server.pool(), config);
         var output = new ResponseOutput(conn, server.pool(), config);
