@@ -17,17 +17,9 @@ IDLE_CONNS=${IDLE_CONNS:-10000}
 work=$(mktemp -d)
 trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"' EXIT
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need go || ! need gcc || ! need taskset; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk golang-go gcc util-linux >/dev/null
-fi
-java=""
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-  if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-    java="$candidate/bin/java"; break
-  fi
-done
-[ -n "$java" ] || { echo "no JDK 21+ found (set JAVA_HOME)" >&2; exit 1; }
+. "$root/bench/lib.sh"
+install_tools
+java=$(find_java)
 
 echo "building..." >&2
 (cd "$root" && ./mvnw -q -pl bench -am package -DskipTests)
@@ -35,41 +27,16 @@ cp -r "$peers/go-hello" "$work/go-hello"
 (cd "$work/go-hello" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-hello .)
 gcc -O2 -D_GNU_SOURCE -o "$work/ceiling" "$peers/c-ceiling/ceiling.c"
 
-wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-status_field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
-
 results="$work/results.tsv"
-# name conns rps p50 p99 threads rss_kb
-run_server() { # name port cmd...
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" >"$work/$name.log" 2>&1 &
-  local pid=$!
-  wait_port "$port" || { echo "$name did not start" >&2; cat "$work/$name.log" >&2; exit 1; }
-  taskset -c 0 wrk -t1 -c100 -d"$WARMUP" "http://127.0.0.1:$port/" >/dev/null
-  for conns in 100 1000; do
-    taskset -c 0 wrk -t1 -c"$conns" -d"$DURATION" --latency "http://127.0.0.1:$port/" >"$work/wrk.out" &
-    local wrk_pid=$!
-    sleep $(( ${DURATION%s} / 2 ))
-    local threads rss
-    threads=$(status_field "$pid" Threads); rss=$(status_field "$pid" VmRSS)
-    wait "$wrk_pid"
-    local rps p50 p99
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
-    p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out")
-    p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$threads" "$rss" >>"$results"
-    echo "$name c=$conns: $rps req/s p50=$p50 p99=$p99 threads=$threads rss=${rss}kB" >&2
-  done
-  if [ "$name" = netpoll ]; then curl -s "http://127.0.0.1:$port/stats" >"$work/netpoll-stats.txt" || true; fi
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-}
+save_stats() { if [ "$1" = netpoll ]; then curl -s "http://127.0.0.1:$2/stats" >"$work/netpoll-stats.txt" || true; fi; }
+after_measure=save_stats
 
 jvm_flags=(--enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m ${EXTRA_JVM_FLAGS:-})
 touch "$results"
 if [ -z "${SKIP_LOAD:-}" ]; then
-run_server netpoll 18081 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18081
-PORT=18082 run_server go 18082 "$work/go-hello/go-hello"
-run_server ceiling 8080 "$work/ceiling"
+run_server "$results" netpoll 18081 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18081
+PORT=18082 run_server "$results" go 18082 "$work/go-hello/go-hello"
+run_server "$results" ceiling 8080 "$work/ceiling"
 fi
 
 # RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
@@ -108,9 +75,7 @@ out="$root/bench/results/raw-http-$stamp.md"
   echo "JVM: $("$java" -version 2>&1 | head -1); flags: ${jvm_flags[*]}"
   echo
   if [ -s "$results" ]; then
-  echo "| server | conns | req/s | p50 | p99 | OS threads | RSS |"
-  echo "|---|---|---|---|---|---|---|"
-  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %d MiB |\n", $1, $2, $3, $4, $5, $6, $7/1024}' "$results"
+  results_table "$results"
   echo
   echo "| ratio | 100 conns | 1000 conns |"
   echo "|---|---|---|"

@@ -42,6 +42,7 @@ public class NetpollWebServer implements WebServer {
     private volatile HttpServer server;
     private volatile boolean shutdownAborted;
 
+
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
             InetAddress address, int port, Shutdown shutdown) {
         this.context = context;

@@ -96,7 +96,9 @@ final class Poller implements Runnable {
         ctl(outerFd, LibC.EPOLL_CTL_ADD, eventFd, LibC.EPOLLIN | LibC.EPOLLET, WAKE_TOKEN);
         ctl(outerFd, LibC.EPOLL_CTL_ADD, epfd, LibC.EPOLLIN | LibC.EPOLLONESHOT, INNER_TOKEN);
         pollTask = Thread.ofVirtual().name(name + "-task").unstarted(this::pollLoop);
-        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
+        // Not a daemon: a running transport keeps the JVM alive, as Tomcat's threads do; every
+        // other Netpoll thread is virtual. Closing the transport ends it.
+        thread = Thread.ofPlatform().name(name).daemon(false).unstarted(this);
         pollTask.start();
         thread.start();
     }

@@ -1,0 +1,60 @@
+# Shared by the load benchmarks: tools, the JDK, and running one server pinned to core 1 while
+# wrk drives it from core 0. Source it; it expects $root and $work to be set.
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+install_tools() {
+  if ! need wrk || ! need go || ! need gcc || ! need taskset || ! need curl; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk golang-go gcc util-linux curl >/dev/null
+  fi
+}
+
+find_java() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    if [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+      echo "$candidate/bin/java"; return 0
+    fi
+  done
+  echo "no JDK 21+ found (set JAVA_HOME)" >&2
+  return 1
+}
+
+wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+status_field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
+
+# run_server RESULTS NAME PORT CMD...: warm up, then measure at 100 and 1000 connections; appends
+# "name conns req/s p50 p99 threads rss_kb" lines to RESULTS. Runs $after_measure NAME PORT PID
+# (if set) before stopping the server.
+run_server() {
+  local results=$1 name=$2 port=$3; shift 3
+  taskset -c 1 "$@" >"$work/$name.log" 2>&1 &
+  local pid=$!
+  wait_port "$port" || { echo "$name did not start" >&2; cat "$work/$name.log" >&2; exit 1; }
+  taskset -c 0 wrk -t1 -c100 -d"$WARMUP" "http://127.0.0.1:$port/" >/dev/null
+  local conns
+  for conns in 100 1000; do
+    taskset -c 0 wrk -t1 -c"$conns" -d"$DURATION" --latency "http://127.0.0.1:$port/" >"$work/wrk.out" &
+    local wrk_pid=$!
+    sleep $(( ${DURATION%s} / 2 ))
+    local threads rss
+    threads=$(status_field "$pid" Threads); rss=$(status_field "$pid" VmRSS)
+    wait "$wrk_pid"
+    local rps p50 p99 errors
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+    p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out")
+    p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
+    errors=$(grep -E "Non-2xx|Socket errors" "$work/wrk.out" | tr '\n' ' ' || true)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$threads" "$rss" >>"$results"
+    echo "$name c=$conns: $rps req/s p50=$p50 p99=$p99 threads=$threads rss=${rss}kB $errors" >&2
+  done
+  if [ -n "${after_measure:-}" ]; then "$after_measure" "$name" "$port" "$pid"; fi
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+# results_table RESULTS: the markdown table of run_server's lines.
+results_table() {
+  echo "| server | conns | req/s | p50 | p99 | OS threads | RSS |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %d MiB |\n", $1, $2, $3, $4, $5, $6, $7/1024}' "$1"
+}
