@@ -1,0 +1,232 @@
+package dev.netpoll.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpoll.http.HttpConfig;
+import dev.netpoll.http.HttpServer;
+import dev.netpoll.poll.Transport;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The servlet container on its own, with plain servlets and filters, over real HTTP. */
+class ServletContainerTest {
+
+    private static final List<String> events = new CopyOnWriteArrayList<>();
+    private static HttpServer server;
+    private static NetpollServletContext context;
+    private static final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** A servlet whose body is a lambda. */
+    static final class Lambda extends HttpServlet {
+        private final BiConsumer<HttpServletRequest, HttpServletResponse> body;
+
+        Lambda(BiConsumer<HttpServletRequest, HttpServletResponse> body) {
+            this.body = body;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) {
+            body.accept(request, response);
+        }
+    }
+
+    private static void write(HttpServletResponse response, String text) {
+        try {
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getWriter().print(text);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static String describe(HttpServletRequest r) {
+        return r.getDispatcherType() + " uri=" + r.getRequestURI() + " servletPath=" + r.getServletPath()
+                + " pathInfo=" + r.getPathInfo() + " mapping=" + r.getHttpServletMapping().getMappingMatch();
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        context = new NetpollServletContext("/app", ServletContainerTest.class.getClassLoader());
+        context.setInitParameter("greeting", "hi");
+        context.addMimeMapping("webmanifest", "application/manifest+json");
+        context.addServlet("exact", new Lambda((q, s) -> write(s, describe(q)))).addMapping("/exact");
+        context.addServlet("prefix", new Lambda((q, s) -> write(s, describe(q)))).addMapping("/api/*");
+        context.addServlet("longer", new Lambda((q, s) -> write(s, "longer " + describe(q)))).addMapping("/api/v2/*");
+        context.addServlet("ext", new Lambda((q, s) -> write(s, describe(q)))).addMapping("*.do");
+        context.addServlet("default", new Lambda((q, s) -> write(s, describe(q)))).addMapping("/");
+        context.addServlet("forwarder", new Lambda((q, s) -> {
+            try {
+                q.getRequestDispatcher("/api/target?extra=1").forward(q, s);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/forward");
+        context.addServlet("includer", new Lambda((q, s) -> {
+            try {
+                s.setContentType("text/plain");
+                s.getWriter().print("before|");
+                q.getRequestDispatcher("/exact").include(q, s);
+                s.getWriter().print("|after " + q.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/include");
+        context.addServlet("named", new Lambda((q, s) -> {
+            try {
+                q.getServletContext().getNamedDispatcher("exact").forward(q, s);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/named");
+        context.addServlet("teapot", new Lambda((q, s) -> {
+            try {
+                s.sendError(418, "short and stout");
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/teapot");
+        context.addServlet("fails", new Lambda((q, s) -> {
+            throw new UnsupportedOperationException("nope");
+        })).addMapping("/fails");
+        context.addServlet("errors", new Lambda((q, s) -> write(s, "error page " + q.getDispatcherType()
+                + " status=" + q.getAttribute(RequestDispatcher.ERROR_STATUS_CODE)
+                + " message=" + q.getAttribute(RequestDispatcher.ERROR_MESSAGE)
+                + " uri=" + q.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)
+                + " exception=" + q.getAttribute(RequestDispatcher.ERROR_EXCEPTION_TYPE)))).addMapping("/errors");
+        context.addServlet("resource", new Lambda((q, s) -> {
+            try (var in = q.getServletContext().getResourceAsStream("/hello.txt")) {
+                write(s, new String(in.readAllBytes()).trim() + " " + q.getServletContext().getMimeType("x.webmanifest")
+                        + " " + q.getServletContext().getMimeType("a.css") + " " + q.getServletContext().getInitParameter("greeting"));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/resource");
+        var forwardFilter = context.addFilter("forwardOnly", (request, response, chain) -> {
+            ((HttpServletResponse) response).addHeader("X-Forward-Filter", "ran");
+            chain.doFilter(request, response);
+        });
+        forwardFilter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.FORWARD), false, "/api/*");
+        var errorFilter = context.addFilter("errorOnly", (request, response, chain) -> {
+            ((HttpServletResponse) response).addHeader("X-Error-Filter", "ran");
+            chain.doFilter(request, response);
+        });
+        errorFilter.addMappingForServletNames(EnumSet.of(DispatcherType.ERROR), false, "errors");
+        context.addListener(new ServletRequestListener() {
+            @Override
+            public void requestInitialized(ServletRequestEvent event) {
+                events.add("init " + ((HttpServletRequest) event.getServletRequest()).getRequestURI());
+            }
+
+            @Override
+            public void requestDestroyed(ServletRequestEvent event) {
+                events.add("destroy " + ((HttpServletRequest) event.getServletRequest()).getRequestURI());
+            }
+        });
+        context.errorPages().addForStatus(418, "/errors");
+        context.errorPages().addForException(UnsupportedOperationException.class, "/errors");
+        context.start();
+        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
+        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        context.stop();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                BodyHandlers.ofString());
+    }
+
+    @Test
+    void urlPatternsMatchInSpecificationOrder() throws Exception {
+        assertThat(get("/app/exact").body()).isEqualTo("REQUEST uri=/app/exact servletPath=/exact pathInfo=null mapping=EXACT");
+        assertThat(get("/app/api/a/b").body()).isEqualTo("REQUEST uri=/app/api/a/b servletPath=/api pathInfo=/a/b mapping=PATH");
+        assertThat(get("/app/api/v2/x").body()).startsWith("longer REQUEST uri=/app/api/v2/x servletPath=/api/v2 pathInfo=/x");
+        assertThat(get("/app/x/y.do").body()).isEqualTo("REQUEST uri=/app/x/y.do servletPath=/x/y.do pathInfo=null mapping=EXTENSION");
+        assertThat(get("/app/other").body()).isEqualTo("REQUEST uri=/app/other servletPath=/other pathInfo=null mapping=DEFAULT");
+        assertThat(get("/app/caf%C3%A9").body()).contains("servletPath=/café");
+    }
+
+    @Test
+    void contextRootRedirectsAndOtherContextsAre404() throws Exception {
+        var redirect = get("/app");
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        assertThat(redirect.headers().firstValue("Location")).hasValue("/app/");
+        assertThat(get("/elsewhere").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void forwardRunsForwardFiltersAndSeesTheNewPathAndParameters() throws Exception {
+        var response = get("/app/forward?q=1");
+        assertThat(response.body()).isEqualTo("FORWARD uri=/app/api/target servletPath=/api pathInfo=/target mapping=PATH");
+        assertThat(response.headers().firstValue("X-Forward-Filter")).hasValue("ran");
+    }
+
+    @Test
+    void includeAddsTheIncludedBodyAndKeepsTheOriginalPaths() throws Exception {
+        assertThat(get("/app/include").body())
+                .isEqualTo("before|INCLUDE uri=/app/include servletPath=/include pathInfo=null mapping=EXACT|after null");
+    }
+
+    @Test
+    void namedDispatcherForwardsToTheServlet() throws Exception {
+        assertThat(get("/app/named").body()).startsWith("FORWARD uri=/app/named");
+    }
+
+    @Test
+    void sendErrorForwardsToTheStatusErrorPageWithErrorFilters() throws Exception {
+        var response = get("/app/teapot");
+        assertThat(response.statusCode()).isEqualTo(418);
+        assertThat(response.body()).isEqualTo("error page ERROR status=418 message=short and stout uri=/app/teapot exception=null");
+        assertThat(response.headers().firstValue("X-Error-Filter")).hasValue("ran");
+    }
+
+    @Test
+    void exceptionForwardsToTheExceptionErrorPage() throws Exception {
+        var response = get("/app/fails");
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).startsWith("error page ERROR status=500 message=nope uri=/app/fails")
+                .endsWith("exception=class java.lang.UnsupportedOperationException");
+    }
+
+    @Test
+    void resourcesMimeTypesAndInitParameters() throws Exception {
+        assertThat(get("/app/resource").body()).isEqualTo("static hello application/manifest+json text/css hi");
+    }
+
+    @Test
+    void requestListenersSeeEveryRequest() throws Exception {
+        events.clear();
+        get("/app/exact");
+        assertThat(events).containsExactly("init /app/exact", "destroy /app/exact");
+    }
+
+    @Test
+    void registrationsAreClosedAfterStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> context.addServlet("late", new Lambda((q, s) -> { })))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}
