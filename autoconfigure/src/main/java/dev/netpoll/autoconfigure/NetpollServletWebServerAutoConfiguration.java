@@ -38,6 +38,12 @@ public final class NetpollServletWebServerAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    NetpollServers netpollServers() {
+        return new NetpollServers();
+    }
+
+    @Bean
     NetpollWebServerFactoryCustomizer netpollWebServerFactoryCustomizer(ServerProperties server,
             NetpollServerProperties netpoll) {
         return new NetpollWebServerFactoryCustomizer(server, netpoll);

@@ -2,6 +2,7 @@ package dev.netpoll.http;
 
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.ConnClosedException;
+import dev.netpoll.poll.WaitReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -65,6 +66,23 @@ public final class HttpConnection {
 
     public long requests() {
         return requests;
+    }
+
+    /**
+     * What the connection's task is doing, for the runtime view (Go's goroutine profile):
+     * waiting for a request, parked in a read or write inside one, or in the application (the
+     * handler runs, or blocks on something other than this socket).
+     */
+    public String activity() {
+        ConnState s = state();
+        WaitReason parked = conn.parkedOn();
+        return switch (s) {
+            case NEW, IDLE -> "parked in read (waiting for a request)";
+            case ACTIVE -> parked == WaitReason.READ ? "parked in read (request)"
+                    : parked == WaitReason.WRITE ? "parked in write (response)" : "in the application";
+            case HIJACKED -> "hijacked";
+            case CLOSED -> "closing";
+        };
     }
 
     /** Shutdown: closes the connection if it waits for a request; false if it is serving one. */

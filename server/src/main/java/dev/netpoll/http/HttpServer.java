@@ -149,6 +149,11 @@ public final class HttpServer implements AutoCloseable {
         return loop == null ? 0 : loop.limitReached();
     }
 
+    /** Connections open now. */
+    public int connectionsActive() {
+        return connections.size();
+    }
+
     /** The live connections, for the runtime view and metrics. */
     public List<HttpConnection> connections() {
         return new ArrayList<>(connections);

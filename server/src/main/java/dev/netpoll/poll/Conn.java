@@ -64,6 +64,9 @@ public interface Conn extends AutoCloseable {
 
     boolean isOpen();
 
+    /** What a task is parked on right now, for the runtime view: a read, a write, or nothing. */
+    WaitReason parkedOn();
+
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();

@@ -293,6 +293,11 @@ public final class NetFd implements Conn {
     }
 
     @Override
+    public WaitReason parkedOn() {
+        return pd.parkedOn();
+    }
+
+    @Override
     public InetSocketAddress remoteAddress() {
         return remote;
     }

@@ -135,6 +135,12 @@ final class NioConn implements Conn {
         return channel.isOpen();
     }
 
+    /** Inside a blocking channel call, which may or may not have parked: the nio view is coarser. */
+    @Override
+    public WaitReason parkedOn() {
+        return reading ? WaitReason.READ : writing ? WaitReason.WRITE : null;
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;

@@ -184,6 +184,14 @@ final class PollDesc {
         }
     }
 
+    /** READ or WRITE if a task is parked in that slot now, else null (a racy reading, for views). */
+    WaitReason parkedOn() {
+        if (RG.getVolatile(this) instanceof Thread) {
+            return WaitReason.READ;
+        }
+        return WG.getVolatile(this) instanceof Thread ? WaitReason.WRITE : null;
+    }
+
     boolean hungUp() {
         return hungUp;
     }

@@ -1,0 +1,2 @@
+/** The {@code /actuator/netpoll} runtime view. */
+package dev.netpoll.autoconfigure.actuate;

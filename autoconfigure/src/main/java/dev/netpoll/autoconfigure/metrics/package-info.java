@@ -1,0 +1,2 @@
+/** Micrometer meters of the Netpoll runtime. */
+package dev.netpoll.autoconfigure.metrics;
