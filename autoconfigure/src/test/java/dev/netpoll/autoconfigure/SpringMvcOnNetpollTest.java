@@ -16,8 +16,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 
-/** An ordinary Spring MVC application served by Netpoll, over a real HTTP client. */
+/**
+ * An ordinary Spring MVC application served by Netpoll, over a real HTTP client. The context is
+ * closed afterwards ({@link DirtiesContext}) so that its server does not linger in the test JVM
+ * while other classes count threads and descriptors.
+ */
+@DirtiesContext
 @SpringBootTest(classes = SampleApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = "management.endpoints.web.exposure.include=health")
 class SpringMvcOnNetpollTest {
