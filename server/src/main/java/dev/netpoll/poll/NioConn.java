@@ -61,14 +61,27 @@ final class NioConn implements Conn {
         writing = true;
         stats.parked(WaitReason.WRITE, 1);
         try {
-            // A blocking channel writes everything before returning.
-            channel.write(srcs, offset, length);
+            // Not one call: on a virtual thread the JDK runs the "blocking" channel non-blocking
+            // underneath, and a write may return after writing only part (seen losing 200 KB of
+            // a 32 MB echo before this loop).
+            while (remaining(srcs, offset, length)) {
+                channel.write(srcs, offset, length);
+            }
         } catch (ClosedChannelException e) {
             throw closedOrTimedOut("write");
         } finally {
             stats.parked(WaitReason.WRITE, -1);
             writing = false;
         }
+    }
+
+    private static boolean remaining(ByteBuffer[] srcs, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void check(long deadline, String operation) throws IOException {
