@@ -1,5 +1,11 @@
 # Shared by the load benchmarks: tools, the JDK, and running one server pinned to core 1 while
-# wrk drives it from core 0. Source it; it expects $root and $work to be set.
+# wrk drives it from core 0. Source it after setting $root; it sets the durations' defaults and a
+# scratch directory $work that is removed, with any server left running, on exit.
+
+WARMUP=${WARMUP:-15s}
+DURATION=${DURATION:-10s}
+work=$(mktemp -d)
+trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"' EXIT
 
 need() { command -v "$1" >/dev/null 2>&1; }
 

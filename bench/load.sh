@@ -11,11 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEERS:-$root/../shared/peers}
-WARMUP=${WARMUP:-15s}
-DURATION=${DURATION:-10s}
 IDLE_CONNS=${IDLE_CONNS:-10000}
-work=$(mktemp -d)
-trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"' EXIT
 
 . "$root/bench/lib.sh"
 install_tools

@@ -9,10 +9,6 @@
 # Writes bench/results/spring-mvc-<timestamp>.md and prints it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-WARMUP=${WARMUP:-15s}
-DURATION=${DURATION:-10s}
-work=$(mktemp -d)
-trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"' EXIT
 
 . "$root/bench/lib.sh"
 install_tools

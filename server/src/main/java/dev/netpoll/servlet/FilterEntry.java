@@ -8,11 +8,8 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Enumeration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +28,7 @@ final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
     private final String name;
     private final NetpollServletContext context;
     private final Class<? extends Filter> type;
-    private final Map<String, String> initParameters = new LinkedHashMap<>();
+    private final InitParameters initParameters;
     private final List<Mapping> mappings = new ArrayList<>();
     private volatile Filter instance;
     private boolean asyncSupported;
@@ -41,6 +38,7 @@ final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
         this.instance = instance;
         this.type = instance != null ? instance.getClass() : type;
         this.context = context;
+        this.initParameters = new InitParameters(context);
     }
 
     void init() throws ServletException {
@@ -156,11 +154,7 @@ final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
 
     @Override
     public boolean setInitParameter(String key, String value) {
-        if (key == null || value == null) {
-            throw new IllegalArgumentException("init parameter name and value must not be null");
-        }
-        context.checkInitializing();
-        return initParameters.putIfAbsent(key, value) == null;
+        return initParameters.set(key, value);
     }
 
     @Override
@@ -170,26 +164,17 @@ final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
 
     @Override
     public Enumeration<String> getInitParameterNames() {
-        return Collections.enumeration(initParameters.keySet());
+        return initParameters.names();
     }
 
     @Override
     public Set<String> setInitParameters(Map<String, String> parameters) {
-        Set<String> conflicts = new HashSet<>();
-        for (var entry : parameters.entrySet()) {
-            if (initParameters.containsKey(entry.getKey())) {
-                conflicts.add(entry.getKey());
-            }
-        }
-        if (conflicts.isEmpty()) {
-            parameters.forEach(this::setInitParameter);
-        }
-        return conflicts;
+        return initParameters.setAll(parameters);
     }
 
     @Override
     public Map<String, String> getInitParameters() {
-        return Collections.unmodifiableMap(initParameters);
+        return initParameters.asMap();
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +27,7 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
     private final String name;
     private final NetpollServletContext context;
     private final Class<? extends Servlet> type;
-    private final Map<String, String> initParameters = new LinkedHashMap<>();
+    private final InitParameters initParameters;
     private final Set<String> mappings = new LinkedHashSet<>();
     private final ReentrantLock initLock = new ReentrantLock();
     private volatile Servlet instance;
@@ -43,6 +42,7 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
         this.instance = instance;
         this.type = instance != null ? instance.getClass() : type;
         this.context = context;
+        this.initParameters = new InitParameters(context);
     }
 
     /** The initialized servlet; the first caller initializes it, the others wait. */
@@ -106,11 +106,7 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
 
     @Override
     public boolean setInitParameter(String key, String value) {
-        if (key == null || value == null) {
-            throw new IllegalArgumentException("init parameter name and value must not be null");
-        }
-        context.checkInitializing();
-        return initParameters.putIfAbsent(key, value) == null;
+        return initParameters.set(key, value);
     }
 
     @Override
@@ -120,26 +116,17 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
 
     @Override
     public Enumeration<String> getInitParameterNames() {
-        return Collections.enumeration(initParameters.keySet());
+        return initParameters.names();
     }
 
     @Override
     public Set<String> setInitParameters(Map<String, String> parameters) {
-        Set<String> conflicts = new HashSet<>();
-        for (var entry : parameters.entrySet()) {
-            if (initParameters.containsKey(entry.getKey())) {
-                conflicts.add(entry.getKey());
-            }
-        }
-        if (conflicts.isEmpty()) {
-            parameters.forEach(this::setInitParameter);
-        }
-        return conflicts;
+        return initParameters.setAll(parameters);
     }
 
     @Override
     public Map<String, String> getInitParameters() {
-        return Collections.unmodifiableMap(initParameters);
+        return initParameters.asMap();
     }
 
     @Override
