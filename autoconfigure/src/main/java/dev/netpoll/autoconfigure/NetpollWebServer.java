@@ -65,7 +65,9 @@ public class NetpollWebServer implements WebServer {
         } catch (IOException e) {
             throw new WebServerException("Unable to open the Netpoll transport: " + e.getMessage(), e);
         }
-        var candidate = new HttpServer(config, new ServletHandler(context), transport);
+        var handler = new ServletHandler(context);
+        var candidate = new HttpServer(config, handler, transport);
+        handler.startTasksWith(candidate::startTask);
         try {
             candidate.start(new InetSocketAddress(address, port));
         } catch (BindException e) {

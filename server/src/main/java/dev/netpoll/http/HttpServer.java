@@ -77,6 +77,11 @@ public final class HttpServer implements AutoCloseable {
         acceptLoop.start();
     }
 
+    /** Starts {@code work} as a task of this server, counted among its goroutines. */
+    public Thread startTask(Runnable work) {
+        return tasks.start(work);
+    }
+
     /** The bound port, or -1 before {@link #start}. */
     public int port() {
         Listener l = listener;

@@ -64,6 +64,13 @@ final class ContainerRequest implements HttpServletRequest {
     private List<Locale> locales;
     private ServletInputStream inputStream;
     private BufferedReader reader;
+    // Async state, touched by the connection's task and by application threads that start async
+    // work; the exchange itself is locked, these fields are volatile.
+    private volatile AsyncExchange async;
+    private volatile boolean asyncStarted;
+    private volatile boolean asyncSupported;
+    private ContainerResponse response;
+    private java.util.function.Consumer<Runnable> taskStarter = r -> Thread.ofVirtual().name("netpoll-async").start(r);
 
     ContainerRequest(HttpRequest http, NetpollServletContext context, String requestUri, ServletMapper.Match match) {
         this.http = http;
@@ -75,6 +82,25 @@ final class ContainerRequest implements HttpServletRequest {
 
     ServletMapper.Match match() {
         return match;
+    }
+
+    void bind(ContainerResponse servletResponse, java.util.function.Consumer<Runnable> starter) {
+        this.response = servletResponse;
+        this.taskStarter = starter;
+    }
+
+    /** Whether the servlet and every filter of the current dispatch support async. */
+    void setAsyncSupported(boolean supported) {
+        asyncSupported = supported;
+    }
+
+    AsyncExchange async() {
+        return async;
+    }
+
+    /** The connection's task takes over: the request is no longer in async-started state. */
+    void endAsync() {
+        asyncStarted = false;
     }
 
     HttpRequest http() {
@@ -380,27 +406,51 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        throw new IllegalStateException("async requests are not supported by this Netpoll version yet");
+        return start(this, response, true);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
-        return startAsync();
+        return start(servletRequest, servletResponse, servletRequest == this && servletResponse == response);
+    }
+
+    private AsyncContext start(ServletRequest servletRequest, ServletResponse servletResponse, boolean original) {
+        if (!asyncSupported) {
+            throw new IllegalStateException("async is not supported by servlet '" + match.servlet().getName()
+                    + "' or one of the filters of this request (register them with asyncSupported=true)");
+        }
+        if (asyncStarted) {
+            throw new IllegalStateException("startAsync was already called for this dispatch");
+        }
+        AsyncExchange previous = async;
+        var exchange = new AsyncExchange(this, servletRequest, servletResponse, original, taskStarter);
+        async = exchange;
+        asyncStarted = true;
+        if (previous != null) {
+            // Servlet 6.1 section 2.3.3.3: listeners of the last cycle hear onStartAsync and may
+            // register again.
+            previous.fire("start", null);
+        }
+        return exchange;
     }
 
     @Override
     public boolean isAsyncStarted() {
-        return false;
+        return asyncStarted;
     }
 
     @Override
     public boolean isAsyncSupported() {
-        return false;
+        return asyncSupported;
     }
 
     @Override
     public AsyncContext getAsyncContext() {
-        throw new IllegalStateException("no async context: the request is not in async mode");
+        AsyncExchange exchange = async;
+        if (exchange == null || !asyncStarted) {
+            throw new IllegalStateException("no async context: the request is not in async mode");
+        }
+        return exchange;
     }
 
     @Override

@@ -609,6 +609,19 @@ public final class NetpollServletContext implements ServletContext {
         }
     }
 
+    /** Whether the servlet and every filter of a dispatch support async. */
+    boolean asyncSupported(DispatcherType type, String path, ServletEntry servlet) {
+        if (!servlet.asyncSupported()) {
+            return false;
+        }
+        for (FilterEntry filter : filters) {
+            if (filter.matches(type, path, servlet.getName()) && !filter.asyncSupported()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The filters that apply to a dispatch, in chain order. */
     List<Filter> filtersFor(DispatcherType type, String path, String servletName) {
         List<Filter> chain = null;

@@ -11,6 +11,7 @@ import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRequestListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Serves one HTTP request through the servlet context: vets and decodes the path, strips the
@@ -26,9 +27,15 @@ public final class ServletHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(ServletHandler.class.getName());
 
     private final NetpollServletContext context;
+    private volatile Consumer<Runnable> taskStarter = run -> Thread.ofVirtual().name("netpoll-async").start(run);
 
     public ServletHandler(NetpollServletContext context) {
         this.context = context;
+    }
+
+    /** How {@code AsyncContext.start} runs work: as a counted task of the server. */
+    public void startTasksWith(Consumer<Runnable> starter) {
+        this.taskStarter = starter;
     }
 
     public NetpollServletContext context() {
@@ -69,6 +76,7 @@ public final class ServletHandler implements HttpHandler {
         // getRequestURI is the path as sent: still percent-encoded, without the query.
         var request = new ContainerRequest(http, context, rawPath, match);
         var servletResponse = new ContainerResponse(response, request, context.getResponseCharacterEncoding());
+        request.bind(servletResponse, taskStarter);
         var event = new ServletRequestEvent(context, request);
         for (ServletRequestListener listener : context.requestListeners()) {
             listener.requestInitialized(event);
@@ -84,13 +92,50 @@ public final class ServletHandler implements HttpHandler {
 
     private void serve(ContainerRequest request, ContainerResponse response, String path, ServletMapper.Match match)
             throws Exception {
-        Throwable failure = null;
-        try {
-            var chain = new FilterChainCall(context.filtersFor(DispatcherType.REQUEST, path, match.servlet().getName()),
-                    match.servlet().servlet());
-            chain.doFilter(request, response);
-        } catch (Throwable t) {
-            failure = t;
+        Throwable failure = dispatch(request, request, response, DispatcherType.REQUEST, path, match);
+        // The async cycle: the task parks until the application completes or dispatches.
+        while (failure == null && request.isAsyncStarted()) {
+            AsyncExchange async = request.async();
+            AsyncExchange.Outcome outcome;
+            try {
+                outcome = async.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the request was async (server closing)", e);
+            }
+            if (outcome == AsyncExchange.Outcome.TIMEOUT) {
+                async.fire("timeout", null);
+                outcome = async.decidedOutcome();
+                if (outcome == null) {
+                    // Servlet 6.1 section 2.3.3.3: no listener handled the timeout.
+                    request.endAsync();
+                    if (!response.isCommitted()) {
+                        response.http().reset();
+                        errorPage(request, response, 500, "async request timed out", null, match);
+                    }
+                    async.fire("complete", null);
+                    break;
+                }
+            }
+            request.endAsync();
+            if (outcome == AsyncExchange.Outcome.COMPLETE) {
+                async.fire("complete", null);
+                break;
+            }
+            String target = async.dispatchPath();
+            ServletMapper.Match asyncMatch = context.mapper().match(target);
+            if (asyncMatch == null) {
+                failure = new ServletException("no servlet is mapped to the async dispatch path " + target);
+            } else {
+                var dispatched = new DispatchedRequest(request, DispatcherType.ASYNC, context.getContextPath() + target,
+                        asyncMatch, null);
+                failure = dispatch(request, dispatched, response, DispatcherType.ASYNC, target, asyncMatch);
+            }
+            if (failure != null) {
+                async.fire("error", failure);
+            } else if (!request.isAsyncStarted()) {
+                async.fire("complete", null);
+            }
         }
         if (failure != null) {
             Throwable cause = rootCause(failure);
@@ -108,6 +153,20 @@ public final class ServletHandler implements HttpHandler {
             errorPage(request, response, response.errorStatus(), response.errorMessage(), null, match);
         }
         response.finishWriting();
+    }
+
+    /** Runs one dispatch's filter chain and servlet; returns what it threw, or null. */
+    private Throwable dispatch(ContainerRequest origin, jakarta.servlet.http.HttpServletRequest request,
+            ContainerResponse response, DispatcherType type, String path, ServletMapper.Match match) {
+        try {
+            origin.setAsyncSupported(context.asyncSupported(type, path, match.servlet()));
+            var chain = new FilterChainCall(context.filtersFor(type, path, match.servlet().getName()),
+                    match.servlet().servlet());
+            chain.doFilter(request, response);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -1,0 +1,112 @@
+package dev.netpoll.autoconfigure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncTask;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/** Spring MVC's async return types, as users write them. */
+@RestController
+class AsyncEndpoints {
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @GetMapping("/async/callable")
+    Callable<String> callable() {
+        return () -> {
+            Thread.sleep(50);
+            return "callable done";
+        };
+    }
+
+    @GetMapping("/async/deferred")
+    DeferredResult<String> deferred() {
+        var result = new DeferredResult<String>();
+        timer.schedule(() -> result.setResult("deferred done"), 50, TimeUnit.MILLISECONDS);
+        return result;
+    }
+
+    @GetMapping("/async/deferred-timeout")
+    DeferredResult<String> deferredTimeout() {
+        return new DeferredResult<>(200L); // never set: Spring's timeout handling answers 503
+    }
+
+    @GetMapping("/async/future")
+    CompletableFuture<String> future() {
+        return CompletableFuture.supplyAsync(() -> "future done", CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+    }
+
+    @GetMapping("/async/task")
+    WebAsyncTask<String> task() {
+        return new WebAsyncTask<>(5_000, () -> "task done");
+    }
+
+    @GetMapping("/async/stream")
+    StreamingResponseBody stream() {
+        return out -> {
+            for (int i = 0; i < 3; i++) {
+                out.write(("chunk" + i + ";").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        };
+    }
+
+    @GetMapping("/async/emitter")
+    ResponseBodyEmitter emitter() {
+        var emitter = new ResponseBodyEmitter();
+        timer.execute(() -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    emitter.send("part" + i + ";");
+                }
+                emitter.complete();
+            } catch (IOException e) {
+                emitter.completeWithError(e);
+            }
+        });
+        return emitter;
+    }
+
+    @GetMapping("/async/sse")
+    SseEmitter sse() {
+        var emitter = new SseEmitter(10_000L);
+        timer.execute(() -> {
+            try {
+                for (int i = 0; i < 5; i++) {
+                    emitter.send(SseEmitter.event().id(String.valueOf(i)).data("event " + i));
+                }
+                emitter.complete();
+            } catch (IOException e) {
+                emitter.completeWithError(e);
+            }
+        });
+        return emitter;
+    }
+
+    /** Never ends by itself: an event every 50 ms until the client goes away. */
+    @GetMapping("/async/sse-forever")
+    SseEmitter sseForever() {
+        var emitter = new SseEmitter(Duration.ofMinutes(5).toMillis());
+        var ticks = timer.scheduleAtFixedRate(() -> {
+            try {
+                emitter.send("tick");
+            } catch (IOException | IllegalStateException e) {
+                emitter.completeWithError(e);
+                throw new RuntimeException(e); // cancels the schedule
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        emitter.onCompletion(() -> ticks.cancel(false));
+        return emitter;
+    }
+}
