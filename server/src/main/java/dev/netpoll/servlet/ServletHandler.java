@@ -52,6 +52,13 @@ public final class ServletHandler implements HttpHandler {
             plain(response, e.status(), e.getMessage());
             return;
         }
+        if ("TRACE".equals(http.method())) {
+            // As Tomcat with allowTrace=false (its default): TRACE echoes request headers, cookies
+            // included, back to whoever can make the browser send it (cross-site tracing).
+            response.header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+            plain(response, 405, "TRACE is disabled");
+            return;
+        }
         String contextPath = context.getContextPath();
         if (decoded.equals("*")) {
             response.status(200).header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
