@@ -94,6 +94,28 @@ class AsyncEndpoints {
         return emitter;
     }
 
+    /** Subscribers of {@link #broadcast}; the test publishes to all of them. */
+    final java.util.List<SseEmitter> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @GetMapping("/async/broadcast")
+    SseEmitter subscribe() {
+        var emitter = new SseEmitter(Duration.ofMinutes(5).toMillis());
+        emitter.onCompletion(() -> subscribers.remove(emitter));
+        subscribers.add(emitter);
+        return emitter;
+    }
+
+    /** Sends {@code data} to every subscriber in turn. */
+    void broadcast(String data) throws IOException {
+        for (SseEmitter emitter : subscribers) {
+            emitter.send(data);
+        }
+    }
+
+    void completeAll() {
+        subscribers.forEach(SseEmitter::complete);
+    }
+
     /** Never ends by itself: an event every 50 ms until the client goes away. */
     @GetMapping("/async/sse-forever")
     SseEmitter sseForever() {

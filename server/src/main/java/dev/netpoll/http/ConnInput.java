@@ -71,6 +71,10 @@ final class ConnInput {
                 byte[] headBytes = new byte[length];
                 buffer.get(start, headBytes, 0, length);
                 start = terminator;
+                // Nothing after the head (no body bytes, no pipelined request): the buffer goes
+                // back now, so a long request (async, a slow handler) holds none; a body read
+                // borrows one again.
+                recycle();
                 parser.parse(headBytes, length, head);
                 return true;
             }

@@ -124,11 +124,16 @@ final class ResponseOutput extends OutputStream {
         }
     }
 
-    /** Commits and sends what is buffered; the response continues (chunked or fixed length). */
+    /**
+     * Commits and sends what is buffered; the response continues (chunked or fixed length). The
+     * emptied buffer goes back to the pool: a streaming response (server-sent events) that waits
+     * between flushes holds none; the next write borrows one again.
+     */
     @Override
     public void flush() throws IOException {
         if (!finished) {
             send(false);
+            release();
         }
     }
 
