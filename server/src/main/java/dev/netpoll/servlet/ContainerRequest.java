@@ -89,6 +89,11 @@ final class ContainerRequest implements HttpServletRequest {
         this.taskStarter = starter;
     }
 
+    /** Runs {@code work} as a task of the server (for async work and I/O listeners). */
+    void startTask(Runnable work) {
+        taskStarter.accept(work);
+    }
+
     /** Whether the servlet and every filter of the current dispatch support async. */
     void setAsyncSupported(boolean supported) {
         asyncSupported = supported;
@@ -224,7 +229,7 @@ final class ContainerRequest implements HttpServletRequest {
             throw new IllegalStateException("getReader() was already called for this request");
         }
         if (inputStream == null) {
-            inputStream = new RequestBodyStream(http.body());
+            inputStream = new RequestBodyStream(http.body(), this);
         }
         return inputStream;
     }
@@ -235,7 +240,7 @@ final class ContainerRequest implements HttpServletRequest {
             throw new IllegalStateException("getInputStream() was already called for this request");
         }
         if (reader == null) {
-            reader = new BufferedReader(new InputStreamReader(new RequestBodyStream(http.body()), charset()));
+            reader = new BufferedReader(new InputStreamReader(new RequestBodyStream(http.body(), this), charset()));
         }
         return reader;
     }

@@ -43,7 +43,7 @@ final class ContainerResponse implements HttpServletResponse {
     ContainerResponse(HttpResponse http, ContainerRequest request, String defaultEncoding) {
         this.http = http;
         this.request = request;
-        this.stream = new ResponseBodyStream(http.body());
+        this.stream = new ResponseBodyStream(http.body(), request);
         this.characterEncoding = defaultEncoding;
         this.bufferSize = 8192;
     }

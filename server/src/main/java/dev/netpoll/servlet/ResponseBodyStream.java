@@ -10,17 +10,21 @@ import java.io.OutputStream;
  * {@code sendError} or {@code sendRedirect}, until the error page runs) writes are dropped, as the
  * specification requires. {@code flush} from the application commits; the container's own final
  * flush of a writer goes through {@link #flushQuietly} so that a response that fits the buffer
- * still gets a Content-Length. Owned by the request's task.
+ * still gets a Content-Length. Owned by the request's task, or by the task an async request hands
+ * it to.
  */
 final class ResponseBodyStream extends ServletOutputStream {
 
     private final OutputStream body;
+    private final ContainerRequest request;
+    private WriteListener listener;
     private boolean suspended;
     private boolean quiet;
     private boolean closed;
 
-    ResponseBodyStream(OutputStream body) {
+    ResponseBodyStream(OutputStream body, ContainerRequest request) {
         this.body = body;
+        this.request = request;
     }
 
     void suspend(boolean value) {
@@ -80,8 +84,29 @@ final class ResponseBodyStream extends ServletOutputStream {
         return true;
     }
 
+    /**
+     * Non-blocking writes (Servlet 6.1 section 5.4) on a task of their own: a write that finds the
+     * socket full parks that task, so {@link #isReady()} is always true and
+     * {@code onWritePossible} is called once.
+     */
     @Override
-    public void setWriteListener(WriteListener listener) {
-        throw new IllegalStateException("non-blocking response I/O needs an async request, and async is not supported yet");
+    public void setWriteListener(WriteListener writeListener) {
+        if (writeListener == null) {
+            throw new NullPointerException("write listener must not be null");
+        }
+        if (!request.isAsyncStarted()) {
+            throw new IllegalStateException("setWriteListener needs an async request (call startAsync first)");
+        }
+        if (listener != null) {
+            throw new IllegalStateException("a write listener is already set");
+        }
+        listener = writeListener;
+        request.startTask(() -> {
+            try {
+                writeListener.onWritePossible();
+            } catch (Throwable t) {
+                writeListener.onError(t);
+            }
+        });
     }
 }

@@ -121,6 +121,62 @@ class ServletContainerTest {
                 throw new RuntimeException(e);
             }
         })).addMapping("/resource");
+        var nonBlocking = context.addServlet("nonblocking", new Lambda((q, s) -> {
+            try {
+                var async = q.startAsync();
+                var in = q.getInputStream();
+                var received = new java.io.ByteArrayOutputStream();
+                in.setReadListener(new jakarta.servlet.ReadListener() {
+                    @Override
+                    public void onDataAvailable() throws IOException {
+                        byte[] chunk = new byte[4096];
+                        int n;
+                        while (in.isReady() && (n = in.read(chunk)) != -1) {
+                            received.write(chunk, 0, n);
+                        }
+                    }
+
+                    @Override
+                    public void onAllDataRead() throws IOException {
+                        var out = s.getOutputStream();
+                        out.setWriteListener(new jakarta.servlet.WriteListener() {
+                            @Override
+                            public void onWritePossible() throws IOException {
+                                out.write(("read " + received.size() + " bytes, crc " + crc(received.toByteArray())).getBytes());
+                                async.complete();
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                async.complete();
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        async.complete();
+                    }
+                });
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }));
+        nonBlocking.addMapping("/nonblocking");
+        nonBlocking.setAsyncSupported(true);
+        context.addServlet("listenerWithoutAsync", new Lambda((q, s) -> {
+            try {
+                q.getInputStream().setReadListener(new jakarta.servlet.ReadListener() {
+                    public void onDataAvailable() { }
+                    public void onAllDataRead() { }
+                    public void onError(Throwable t) { }
+                });
+            } catch (IllegalStateException e) {
+                write(s, "refused: " + e.getMessage());
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/listener-without-async");
         var forwardFilter = context.addFilter("forwardOnly", (request, response, chain) -> {
             ((HttpServletResponse) response).addHeader("X-Forward-Filter", "ran");
             chain.doFilter(request, response);
@@ -222,6 +278,22 @@ class ServletContainerTest {
         events.clear();
         get("/app/exact");
         assertThat(events).containsExactly("init /app/exact", "destroy /app/exact");
+    }
+
+    static long crc(byte[] bytes) {
+        var crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
+    @Test
+    void readAndWriteListenersEchoABodyInAsyncMode() throws Exception {
+        byte[] body = new byte[300_000];
+        new java.util.Random(5).nextBytes(body);
+        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/nonblocking"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+        assertThat(response.body()).isEqualTo("read 300000 bytes, crc " + crc(body));
+        assertThat(get("/app/listener-without-async").body()).isEqualTo("refused: setReadListener needs an async request (call startAsync first)");
     }
 
     @Test
