@@ -1,6 +1,9 @@
 package dev.netpoll.autoconfigure;
 
 import dev.netpoll.http.HttpConfig;
+import dev.netpoll.http.ResponseCompression;
+import java.util.List;
+import org.springframework.boot.web.server.Compression;
 import dev.netpoll.servlet.NetpollServletContext;
 import jakarta.servlet.ServletException;
 import java.io.File;
@@ -100,8 +103,17 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         } catch (ServletException e) {
             throw new WebServerException("Unable to initialize the Netpoll servlet context", e);
         }
-        HttpConfig config = getServerHeader() == null ? httpConfig : httpConfig.toBuilder().serverHeader(getServerHeader()).build();
-        return new NetpollWebServer(context, config, transport, pollerThreads, getAddress(), getPort(), getShutdown());
+        HttpConfig.Builder config = httpConfig.toBuilder();
+        if (getServerHeader() != null) {
+            config.serverHeader(getServerHeader());
+        }
+        Compression compression = getCompression();
+        if (compression != null && compression.getEnabled()) {
+            config.compression(new ResponseCompression(true, List.of(compression.getMimeTypes()),
+                    compression.getMinResponseSize().toBytes(),
+                    compression.getExcludedUserAgents() == null ? List.of() : List.of(compression.getExcludedUserAgents())));
+        }
+        return new NetpollWebServer(context, config.build(), transport, pollerThreads, getAddress(), getPort(), getShutdown());
     }
 
     private void configure(NetpollServletContext context) {

@@ -94,6 +94,27 @@ class AsyncEndpoints {
         return emitter;
     }
 
+    @GetMapping(path = "/text", produces = "text/plain")
+    String text(@org.springframework.web.bind.annotation.RequestParam int kb) {
+        return "netpoll ".repeat(kb * 128);
+    }
+
+    @GetMapping("/text-stream")
+    org.springframework.http.ResponseEntity<StreamingResponseBody> textStream() {
+        StreamingResponseBody body = out -> {
+            for (int i = 0; i < 40; i++) {
+                out.write(("line " + i + " " + "x".repeat(1000) + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        };
+        return org.springframework.http.ResponseEntity.ok().contentType(org.springframework.http.MediaType.TEXT_PLAIN).body(body);
+    }
+
+    @GetMapping(path = "/pre-encoded", produces = "text/plain")
+    org.springframework.http.ResponseEntity<byte[]> preEncoded() {
+        return org.springframework.http.ResponseEntity.ok().header("Content-Encoding", "identity")
+                .body("already ".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** Subscribers of {@link #broadcast}; the test publishes to all of them. */
     final java.util.List<SseEmitter> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
 

@@ -19,6 +19,7 @@ import java.time.Duration;
  *                            connection alive (Tomcat's maxSwallowSize, 2 MiB); above it, it closes
  * @param serverHeader        value of the {@code Server} response header, or null for none
  * @param backlog             listen backlog
+ * @param compression         when responses are gzip-compressed (off by default)
  */
 public record HttpConfig(
         int maxHeadSize,
@@ -31,12 +32,13 @@ public record HttpConfig(
         Duration writeTimeout,
         long maxDrainSize,
         String serverHeader,
-        int backlog) {
+        int backlog,
+        ResponseCompression compression) {
 
     public static final HttpConfig DEFAULTS = new HttpConfig(
             8 * 1024, 100, -1, 8192,
             Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
-            2 * 1024 * 1024, null, 1024);
+            2 * 1024 * 1024, null, 1024, ResponseCompression.OFF);
 
     public HttpConfig {
         require(maxHeadSize >= 256 && maxHeadSize <= 1024 * 1024, "maxHeadSize", "between 256 and 1048576 bytes", maxHeadSize);
@@ -49,6 +51,9 @@ public record HttpConfig(
         positive(writeTimeout, "writeTimeout");
         require(maxDrainSize >= 0, "maxDrainSize", "at least 0", maxDrainSize);
         require(backlog >= 1, "backlog", "at least 1", backlog);
+        if (compression == null) {
+            throw new IllegalArgumentException("compression must not be null (use ResponseCompression.OFF)");
+        }
     }
 
     private static void require(boolean ok, String name, String rule, Object value) {
@@ -82,6 +87,7 @@ public record HttpConfig(
         private long maxDrainSize;
         private String serverHeader;
         private int backlog;
+        private ResponseCompression compression;
 
         private Builder(HttpConfig from) {
             maxHeadSize = from.maxHeadSize;
@@ -95,6 +101,7 @@ public record HttpConfig(
             maxDrainSize = from.maxDrainSize;
             serverHeader = from.serverHeader;
             backlog = from.backlog;
+            compression = from.compression;
         }
 
         public Builder maxHeadSize(int value) {
@@ -152,9 +159,14 @@ public record HttpConfig(
             return this;
         }
 
+        public Builder compression(ResponseCompression value) {
+            compression = value;
+            return this;
+        }
+
         public HttpConfig build() {
             return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout,
-                    idleTimeout, bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog);
+                    idleTimeout, bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog, compression);
         }
     }
 }

@@ -176,7 +176,8 @@ public final class HttpConnection {
             HttpRequest request, HttpResponse response) throws IOException {
         RequestHead head = request.head;
         response.begin("HEAD".equals(head.method), head.minorVersion == 0,
-                !head.keepAlive || head.closeAfter || server.isShuttingDown());
+                !head.keepAlive || head.closeAfter || server.isShuttingDown(),
+                config.compression().accepts(head.headers.get("Accept-Encoding"), head.headers.get("User-Agent")));
         if (config.maxBodySize() >= 0 && head.bodyLength > config.maxBodySize()) {
             // Refused before reading: the body's bytes would be taken for the next request.
             sendError(response, 413, "request body larger than " + config.maxBodySize() + " bytes");

@@ -22,12 +22,16 @@ public final class HttpResponse {
     }
 
     void begin(boolean headRequest, boolean http10, boolean closeAfter) {
+        begin(headRequest, http10, closeAfter, false);
+    }
+
+    void begin(boolean headRequest, boolean http10, boolean closeAfter, boolean acceptsGzip) {
         headers.clear();
         status = 200;
         reason = null;
         contentLength = -1;
         closeRequested = closeAfter;
-        output.begin(this, headRequest, http10);
+        output.begin(this, headRequest, http10, acceptsGzip);
     }
 
     public int status() {

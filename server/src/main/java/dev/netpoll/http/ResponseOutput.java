@@ -46,6 +46,9 @@ final class ResponseOutput extends OutputStream {
     private boolean closeDelimited;
     private boolean finished;
     private long written;
+    // Whether the client accepts gzip (from the request); whether this response is being gzipped.
+    private boolean acceptsGzip;
+    private GzipEncoder gzip;
 
     ResponseOutput(Conn conn, BufferPool pool, HttpConfig config) {
         this.conn = conn;
@@ -53,8 +56,13 @@ final class ResponseOutput extends OutputStream {
         this.config = config;
     }
 
-    void begin(HttpResponse response, boolean headRequest, boolean http10) {
+    void begin(HttpResponse response, boolean headRequest, boolean http10, boolean acceptsGzip) {
         this.response = response;
+        this.acceptsGzip = acceptsGzip;
+        if (gzip != null) {
+            gzip.end();
+            gzip = null;
+        }
         this.headRequest = headRequest;
         this.http10 = http10;
         committed = false;
@@ -166,12 +174,19 @@ final class ResponseOutput extends OutputStream {
     }
 
     private void send(boolean last) throws IOException {
+        if (!committed && compressible(last)) {
+            gzip = new GzipEncoder();
+        }
+        if (gzip != null) {
+            sendCompressed(last);
+            return;
+        }
         int bodyLength = pos - HEAD_ROOM;
         int from = HEAD_ROOM;
         int to = pos;
         byte[] head = null;
         if (!committed) {
-            head = head(last);
+            head = head(last, -1);
             committed = true;
         }
         if (chunked && sendsBody()) {
@@ -206,20 +221,73 @@ final class ResponseOutput extends OutputStream {
         pos = HEAD_ROOM;
     }
 
+    /** Whether this response is to be gzipped; decided once, at commit (see ResponseCompression). */
+    private boolean compressible(boolean last) {
+        ResponseCompression policy = config.compression();
+        if (!policy.enabled() || !acceptsGzip || !sendsBody() || response.status() == 206
+                || response.headers().contains("Content-Encoding") || response.headers().contains("Content-Range")
+                || !policy.compresses(response.headers().get("Content-Type"))) {
+            return false;
+        }
+        long declared = response.contentLength();
+        long size = last ? written : declared;
+        return size < 0 || size >= policy.minResponseSize();
+    }
+
+    /** The gzip path: compressed slices, with a Content-Length when the whole body fits at once. */
+    private void sendCompressed(boolean last) throws IOException {
+        ensureBuffer();
+        byte[] encoded = gzip.encode(buffer, HEAD_ROOM, pos - HEAD_ROOM, last);
+        pos = HEAD_ROOM;
+        var out = new java.io.ByteArrayOutputStream(encoded.length + 512);
+        if (!committed) {
+            out.writeBytes(head(last, last ? encoded.length : -1));
+            committed = true;
+        }
+        if (chunked) {
+            if (encoded.length > 0) {
+                out.writeBytes((Integer.toHexString(encoded.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(encoded);
+                out.writeBytes(CRLF);
+            }
+            if (last) {
+                out.writeBytes(LAST_CHUNK);
+            }
+        } else {
+            out.writeBytes(encoded);
+        }
+        if (last) {
+            gzip = null; // only now: head() above needs to know the body is gzipped
+        }
+        if (out.size() > 0) {
+            writeFully(ByteBuffer.wrap(out.toByteArray()));
+        }
+    }
+
     private void writeFully(ByteBuffer bytes) throws IOException {
         conn.setWriteDeadline(System.nanoTime() + config.writeTimeout().toNanos());
         conn.write(bytes);
     }
 
-    /** Serializes the status line and header fields, deciding the framing. */
-    private byte[] head(boolean last) {
+    /**
+     * Serializes the status line and header fields, deciding the framing. {@code compressedLength}
+     * is the gzipped body's length when it is known (-1 otherwise); a gzipped response never
+     * carries the declared (uncompressed) Content-Length.
+     */
+    private byte[] head(boolean last, long compressedLength) {
         int status = response.status();
         HttpHeaders headers = response.headers();
-        long declared = response.contentLength();
+        long declared = gzip != null ? compressedLength : response.contentLength();
         boolean forbids = HttpStatus.forbidsBody(status);
         long length = -1;
         if (!forbids) {
-            if (declared >= 0) {
+            if (gzip != null && compressedLength < 0) {
+                if (http10) {
+                    closeDelimited = true;
+                } else {
+                    chunked = true;
+                }
+            } else if (declared >= 0) {
                 length = declared;
             } else if (last) {
                 length = written;
@@ -238,6 +306,18 @@ final class ResponseOutput extends OutputStream {
                 continue; // framing and persistence are ours to state
             }
             out.latin1(name).ascii(": ").latin1(headers.value(i)).crlf();
+        }
+        if (gzip != null) {
+            out.ascii("Content-Encoding: gzip").crlf();
+        }
+        if (config.compression().enabled() && !forbids && config.compression().compresses(headers.get("Content-Type"))) {
+            // Caches must key on Accept-Encoding whenever the answer could have been either.
+            String vary = headers.get("Vary");
+            if (vary == null) {
+                out.ascii("Vary: Accept-Encoding").crlf();
+            } else if (!headers.containsToken("Vary", "Accept-Encoding") && !vary.trim().equals("*")) {
+                out.ascii("Vary: Accept-Encoding").crlf();
+            }
         }
         if (!headers.contains("Date")) {
             out.ascii("Date: ").bytes(DateCache.now()).crlf();
@@ -260,6 +340,10 @@ final class ResponseOutput extends OutputStream {
 
     /** Gives the buffer back to the pool; the connection is idle or done. */
     void release() {
+        if (gzip != null && finished) {
+            gzip.end();
+            gzip = null;
+        }
         if (pooled != null) {
             pool.release(pooled);
             pooled = null;
