@@ -81,14 +81,14 @@ class RuntimeMetricsTest {
     void thousandSlowRequestsAreThousandGoroutinesOnAHandfulOfThreads() throws Exception {
         // Warm up: carriers and the JDK's timer thread start on first use.
         awaitResponses(holdSlowRequests(50, 100), "slept 100");
-        await().atMost(Duration.ofSeconds(10)).until(() -> gauge("netpoll.goroutines.parked") >= 0
+        await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> gauge("netpoll.goroutines.parked") >= 0
                 && gauge("netpoll.requests.active") == 0);
         double goroutinesBefore = gauge("netpoll.goroutines");
         double threadsBefore = gauge("netpoll.threads");
         var namesBefore = threadNames();
 
         List<SocketChannel> clients = holdSlowRequests(1000, 3000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gauge("netpoll.requests.active") >= 1000);
+        await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> gauge("netpoll.requests.active") >= 1000);
         double goroutines = gauge("netpoll.goroutines");
         double threads = gauge("netpoll.threads");
         System.out.printf("1000 slow requests: goroutines %.0f -> %.0f, threads %.0f -> %.0f%n",
@@ -105,7 +105,7 @@ class RuntimeMetricsTest {
         assertThat(Integer.parseInt(count.group(1))).isGreaterThanOrEqualTo(1000);
 
         awaitResponses(clients, "slept 3000");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().pollInSameThread().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(gauge("netpoll.goroutines")).isLessThanOrEqualTo(goroutinesBefore);
             var added = threadNames();
             added.removeAll(namesBefore);
