@@ -115,6 +115,20 @@ class AsyncEndpoints {
                 .body("already ".repeat(1000).getBytes(StandardCharsets.US_ASCII));
     }
 
+    @org.springframework.web.bind.annotation.PostMapping("/upload")
+    java.util.Map<String, Object> upload(@org.springframework.web.bind.annotation.RequestParam String description,
+            @org.springframework.web.bind.annotation.RequestParam org.springframework.web.multipart.MultipartFile file) throws IOException {
+        var crc = new java.util.zip.CRC32();
+        try (var in = file.getInputStream()) {
+            byte[] chunk = new byte[64 * 1024];
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                crc.update(chunk, 0, n);
+            }
+        }
+        return java.util.Map.of("description", description, "name", String.valueOf(file.getOriginalFilename()),
+                "size", file.getSize(), "crc", crc.getValue());
+    }
+
     /** Subscribers of {@link #broadcast}; the test publishes to all of them. */
     final java.util.List<SseEmitter> subscribers = new java.util.concurrent.CopyOnWriteArrayList<>();
 

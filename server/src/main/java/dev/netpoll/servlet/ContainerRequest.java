@@ -70,6 +70,7 @@ final class ContainerRequest implements HttpServletRequest {
     private volatile boolean asyncStarted;
     private volatile boolean asyncSupported;
     private ContainerResponse response;
+    private List<MultipartPart> parts;
     private java.util.function.Consumer<Runnable> taskStarter = r -> Thread.ofVirtual().name("netpoll-async").start(r);
 
     ContainerRequest(HttpRequest http, NetpollServletContext context, String requestUri, ServletMapper.Match match) {
@@ -250,7 +251,18 @@ final class ContainerRequest implements HttpServletRequest {
             var parsed = new Parameters();
             parsed.parse(http.query(), charset());
             String type = getContentType();
-            if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
+            if (isMultipartForm(type) && match.servlet().multipartConfig() != null) {
+                // Servlet 6.1 section 3.2: form fields of a multipart body are parameters too.
+                try {
+                    for (MultipartPart part : multipart()) {
+                        if (part.getSubmittedFileName() == null) {
+                            parsed.add(part.getName(), new String(part.bytes(), charset()));
+                        }
+                    }
+                } catch (IOException | jakarta.servlet.ServletException e) {
+                    throw new IllegalStateException("could not read the multipart body: " + e.getMessage(), e);
+                }
+            } else if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
                     && inputStream == null && reader == null) {
                 try {
                     byte[] body = http.body().readAllBytes();
@@ -691,14 +703,64 @@ final class ContainerRequest implements HttpServletRequest {
     public void logout() {
     }
 
-    @Override
-    public Collection<Part> getParts() throws ServletException {
-        throw new ServletException("multipart requests are not supported by this Netpoll version yet");
+    private static boolean isMultipartForm(String type) {
+        return type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
+    }
+
+    private List<MultipartPart> multipart() throws IOException, ServletException {
+        if (parts == null) {
+            String type = getContentType();
+            if (!isMultipartForm(type)) {
+                throw new ServletException("not a multipart/form-data request (Content-Type: " + type + ")");
+            }
+            jakarta.servlet.MultipartConfigElement config = match.servlet().multipartConfig();
+            if (config == null) {
+                throw new IllegalStateException("servlet '" + match.servlet().getName()
+                        + "' has no multipart configuration (MultipartConfigElement)");
+            }
+            String boundary = MultipartParser.boundary(type);
+            if (boundary == null) {
+                throw new ServletException("multipart request without a valid boundary parameter");
+            }
+            if (inputStream != null || reader != null) {
+                throw new IllegalStateException("the request body was already read through getInputStream or getReader");
+            }
+            java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "netpoll-multipart");
+            String configured = config.getLocation();
+            java.nio.file.Path location = configured == null || configured.isEmpty() ? tmp
+                    : java.nio.file.Path.of(configured).isAbsolute() ? java.nio.file.Path.of(configured) : tmp.resolve(configured);
+            parts = new MultipartParser(http.body(), boundary, config, location).parse();
+        }
+        return parts;
     }
 
     @Override
-    public Part getPart(String name) throws ServletException {
-        throw new ServletException("multipart requests are not supported by this Netpoll version yet");
+    public Collection<Part> getParts() throws IOException, ServletException {
+        return List.copyOf(multipart());
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        for (MultipartPart part : multipart()) {
+            if (part.getName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    /** Deletes the temporary files of uploaded parts; the request is over. */
+    void deleteParts() {
+        if (parts != null) {
+            for (MultipartPart part : parts) {
+                try {
+                    part.delete();
+                } catch (IOException e) {
+                    System.getLogger(ContainerRequest.class.getName()).log(System.Logger.Level.WARNING,
+                            "could not delete an uploaded part: " + e.getMessage());
+                }
+            }
+        }
     }
 
     @Override

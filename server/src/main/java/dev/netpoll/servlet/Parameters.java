@@ -72,6 +72,10 @@ final class Parameters {
         return bytes.toString(charset);
     }
 
+    void add(String name, String value) {
+        values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+    }
+
     Map<String, List<String>> asMap() {
         return values;
     }

@@ -91,6 +91,7 @@ public final class ServletHandler implements HttpHandler {
         try {
             serve(request, servletResponse, path, match);
         } finally {
+            request.deleteParts();
             for (ServletRequestListener listener : context.requestListeners()) {
                 listener.requestDestroyed(event);
             }

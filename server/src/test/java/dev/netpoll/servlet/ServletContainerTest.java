@@ -32,6 +32,15 @@ import org.junit.jupiter.api.Test;
 class ServletContainerTest {
 
     private static final List<String> events = new CopyOnWriteArrayList<>();
+    private static final java.nio.file.Path UPLOADS = createUploads();
+
+    private static java.nio.file.Path createUploads() {
+        try {
+            return java.nio.file.Files.createTempDirectory("netpoll-test-uploads");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
     private static HttpServer server;
     private static NetpollServletContext context;
     private static final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -177,6 +186,22 @@ class ServletContainerTest {
                 throw new RuntimeException(e);
             }
         })).addMapping("/listener-without-async");
+        var upload = context.addServlet("upload", new Lambda((q, s) -> {
+            try {
+                var file = (MultipartPart) q.getPart("file");
+                long spilled;
+                try (var listing = java.nio.file.Files.list(UPLOADS)) {
+                    spilled = listing.count();
+                }
+                write(s, "title=" + q.getParameter("title") + " parts=" + q.getParts().size() + " file="
+                        + file.getSubmittedFileName() + " size=" + file.getSize() + " onDisk=" + file.onDisk()
+                        + " filesInLocation=" + spilled + " crc=" + crc(file.getInputStream().readAllBytes()));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }));
+        upload.addMapping("/upload");
+        upload.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(UPLOADS.toString(), 200_000, 300_000, 1024));
         var forwardFilter = context.addFilter("forwardOnly", (request, response, chain) -> {
             ((HttpServletResponse) response).addHeader("X-Forward-Filter", "ran");
             chain.doFilter(request, response);
@@ -294,6 +319,46 @@ class ServletContainerTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
         assertThat(response.body()).isEqualTo("read 300000 bytes, crc " + crc(body));
         assertThat(get("/app/listener-without-async").body()).isEqualTo("refused: setReadListener needs an async request (call startAsync first)");
+    }
+
+    static byte[] multipart(String boundary, String title, String fileName, byte[] content) {
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + title + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.writeBytes(content);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    @Test
+    void multipartPartsSpillToDiskAboveTheThresholdAndAreDeletedAfterwards() throws Exception {
+        byte[] content = new byte[100_000];
+        new java.util.Random(9).nextBytes(content);
+        // A near-miss of the delimiter inside the content must not split it (the real one may
+        // not appear in content at all, RFC 2046 section 5.1.1).
+        System.arraycopy("\r\n--xyzz!".getBytes(), 0, content, 5000, 9);
+        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=xyzzy")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("xyzzy", "Grüße", "data.bin", content))).build(),
+                BodyHandlers.ofString());
+        assertThat(response.body()).isEqualTo("title=Grüße parts=2 file=data.bin size=100000 onDisk=true filesInLocation=1 crc="
+                + crc(content));
+        try (var listing = java.nio.file.Files.list(UPLOADS)) {
+            assertThat(listing.count()).as("temporary files left").isZero();
+        }
+    }
+
+    @Test
+    void multipartOverTheFileSizeLimitFailsTheRequest() throws Exception {
+        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=b0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("b0", "t", "big.bin", new byte[250_000]))).build(),
+                BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(500);
+        try (var listing = java.nio.file.Files.list(UPLOADS)) {
+            assertThat(listing.count()).as("temporary files left").isZero();
+        }
     }
 
     @Test
