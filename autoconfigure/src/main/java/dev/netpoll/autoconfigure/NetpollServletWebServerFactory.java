@@ -128,6 +128,9 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
             context.addMimeMapping(mapping.getExtension(), mapping.getMimeType());
         }
         settings.getInitParameters().forEach(context::setInitParameter);
+        if (settings.isRegisterDefaultServlet()) {
+            context.addDefaultServlet();
+        }
         Duration sessionTimeout = settings.getSession().getTimeout();
         if (sessionTimeout != null && !sessionTimeout.isNegative()) {
             context.setSessionTimeout((int) Math.max(1, sessionTimeout.toMinutes()));

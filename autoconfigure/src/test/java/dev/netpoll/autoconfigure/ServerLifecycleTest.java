@@ -144,6 +144,20 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void defaultServletIsRegisteredOnRequestAndDispatcherServletKeepsSlash() throws Exception {
+        try (var context = run("--server.servlet.register-default-servlet=true")) {
+            var servletContext = ((org.springframework.web.context.WebApplicationContext) context).getServletContext();
+            assertThat(servletContext.getServletRegistration("default")).isNotNull();
+            assertThat(servletContext.getServletRegistration("dispatcherServlet").getMappings()).contains("/");
+            assertThat(get(server(context).getPort(), "/hello").statusCode()).isEqualTo(200);
+        }
+        try (var context = run()) {
+            var servletContext = ((org.springframework.web.context.WebApplicationContext) context).getServletContext();
+            assertThat(servletContext.getServletRegistration("default")).isNull();
+        }
+    }
+
+    @Test
     void stopReleasesEveryDescriptorAndTask() throws Exception {
         int before = openDescriptors();
         var context = run();

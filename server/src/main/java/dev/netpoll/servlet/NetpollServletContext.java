@@ -135,6 +135,18 @@ public final class NetpollServletContext implements ServletContext {
         }
     }
 
+    /**
+     * Registers the container's {@link DefaultServlet} as "default" on "/"; an application servlet
+     * mapped to "/" later (Spring's DispatcherServlet) takes the mapping, the name stays usable
+     * through {@link #getNamedDispatcher}.
+     */
+    public void addDefaultServlet() {
+        var entry = (ServletEntry) addServlet("default", new DefaultServlet());
+        entry.markOverridable();
+        entry.addMapping("/");
+        entry.setLoadOnStartup(1);
+    }
+
     public void setDisplayName(String name) {
         displayName = name;
     }

@@ -32,6 +32,8 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
     private final ReentrantLock initLock = new ReentrantLock();
     private volatile Servlet instance;
     private volatile boolean initialized;
+    /** The container's own default servlet: its "/" mapping yields to an application servlet. */
+    private boolean overridable;
     private int loadOnStartup = -1;
     private boolean asyncSupported;
     private MultipartConfigElement multipartConfig;
@@ -70,6 +72,14 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
             instance.destroy();
             initialized = false;
         }
+    }
+
+    void markOverridable() {
+        overridable = true;
+    }
+
+    boolean overridable() {
+        return overridable;
     }
 
     int loadOnStartup() {
@@ -141,12 +151,17 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
         Set<String> conflicts = new HashSet<>();
         for (String pattern : patterns) {
             ServletEntry owner = context.mapper().owner(pattern);
-            if (owner != null && owner != this) {
+            if (owner != null && owner != this && !owner.overridable()) {
                 conflicts.add(pattern);
             }
         }
         if (conflicts.isEmpty()) {
             for (String pattern : patterns) {
+                ServletEntry owner = context.mapper().owner(pattern);
+                if (owner != null && owner != this) {
+                    owner.mappings.remove(pattern);
+                    context.mapper().remove(pattern);
+                }
                 context.mapper().add(pattern, this);
                 mappings.add(pattern);
             }

@@ -53,6 +53,27 @@ final class ServletMapper {
         return true;
     }
 
+    /** Removes {@code pattern}, so that another servlet can take it (the container default's "/"). */
+    synchronized void remove(String pattern) {
+        if (pattern.isEmpty()) {
+            contextRoot = null;
+        } else if (pattern.equals("/")) {
+            defaultServlet = null;
+        } else if (pattern.startsWith("*.")) {
+            var copy = new HashMap<>(extensions);
+            copy.remove(pattern.substring(2));
+            extensions = copy;
+        } else if (pattern.endsWith("/*")) {
+            var copy = new ArrayList<>(prefixes);
+            copy.removeIf(e -> e.getKey().equals(pattern.substring(0, pattern.length() - 2)));
+            prefixes = copy;
+        } else {
+            var copy = new HashMap<>(exact);
+            copy.remove(pattern);
+            exact = copy;
+        }
+    }
+
     /** The servlet a pattern is mapped to, or null. */
     ServletEntry owner(String pattern) {
         if (pattern.isEmpty()) {
