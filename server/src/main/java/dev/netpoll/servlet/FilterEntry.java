@@ -4,46 +4,37 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * A filter registered with the context: URL-pattern and servlet-name mappings per dispatcher type
  * (Servlet 6.1 section 6.2.4) and the instance, initialized when the context starts. Written during
  * initialization, read-only afterwards.
  */
-final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
+final class FilterEntry extends RegistrationEntry implements FilterRegistration.Dynamic, FilterConfig {
 
     /** One mapping: a URL pattern or a servlet name, for some dispatcher types. */
     record Mapping(String urlPattern, String servletName, EnumSet<DispatcherType> types) {
     }
 
-    private final String name;
-    private final NetpollServletContext context;
-    private final Class<? extends Filter> type;
-    private final InitParameters initParameters;
     private final List<Mapping> mappings = new ArrayList<>();
+    private final Class<? extends Filter> filterType;
     private volatile Filter instance;
     private boolean asyncSupported;
 
     FilterEntry(String name, Filter instance, Class<? extends Filter> type, NetpollServletContext context) {
-        this.name = name;
+        super(name, instance != null ? instance.getClass() : type, context);
         this.instance = instance;
-        this.type = instance != null ? instance.getClass() : type;
-        this.context = context;
-        this.initParameters = new InitParameters(context);
+        this.filterType = instance != null ? instance.getClass() : type;
     }
 
     void init() throws ServletException {
         if (instance == null) {
-            instance = context.createFilter(type);
+            instance = context.createFilter(filterType);
         }
         instance.init(this);
     }
@@ -133,48 +124,8 @@ final class FilterEntry implements FilterRegistration.Dynamic, FilterConfig {
     }
 
     @Override
-    public String getName() {
-        return name;
-    }
-
-    @Override
     public String getFilterName() {
         return name;
-    }
-
-    @Override
-    public ServletContext getServletContext() {
-        return context;
-    }
-
-    @Override
-    public String getClassName() {
-        return type.getName();
-    }
-
-    @Override
-    public boolean setInitParameter(String key, String value) {
-        return initParameters.set(key, value);
-    }
-
-    @Override
-    public String getInitParameter(String key) {
-        return initParameters.get(key);
-    }
-
-    @Override
-    public Enumeration<String> getInitParameterNames() {
-        return initParameters.names();
-    }
-
-    @Override
-    public Set<String> setInitParameters(Map<String, String> parameters) {
-        return initParameters.setAll(parameters);
-    }
-
-    @Override
-    public Map<String, String> getInitParameters() {
-        return initParameters.asMap();
     }
 
     @Override

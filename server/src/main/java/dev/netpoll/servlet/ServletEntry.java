@@ -3,16 +3,13 @@ package dev.netpoll.servlet;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletSecurityElement;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,14 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * first use unless loaded on startup. Registration methods run during context initialization;
  * {@link #servlet()} may be called by many request tasks at once.
  */
-final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
+final class ServletEntry extends RegistrationEntry implements ServletRegistration.Dynamic, ServletConfig {
 
-    private final String name;
-    private final NetpollServletContext context;
-    private final Class<? extends Servlet> type;
-    private final InitParameters initParameters;
     private final Set<String> mappings = new LinkedHashSet<>();
     private final ReentrantLock initLock = new ReentrantLock();
+    private final Class<? extends Servlet> servletType;
     private volatile Servlet instance;
     private volatile boolean initialized;
     /** The container's own default servlet: its "/" mapping yields to an application servlet. */
@@ -40,11 +34,9 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
     private String runAsRole;
 
     ServletEntry(String name, Servlet instance, Class<? extends Servlet> type, NetpollServletContext context) {
-        this.name = name;
+        super(name, instance != null ? instance.getClass() : type, context);
         this.instance = instance;
-        this.type = instance != null ? instance.getClass() : type;
-        this.context = context;
-        this.initParameters = new InitParameters(context);
+        this.servletType = instance != null ? instance.getClass() : type;
     }
 
     /** The initialized servlet; the first caller initializes it, the others wait. */
@@ -56,7 +48,7 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
         try {
             if (!initialized) {
                 if (instance == null) {
-                    instance = context.createServlet(type);
+                    instance = context.createServlet(servletType);
                 }
                 instance.init(this);
                 initialized = true;
@@ -95,48 +87,8 @@ final class ServletEntry implements ServletRegistration.Dynamic, ServletConfig {
     }
 
     @Override
-    public String getName() {
-        return name;
-    }
-
-    @Override
     public String getServletName() {
         return name;
-    }
-
-    @Override
-    public ServletContext getServletContext() {
-        return context;
-    }
-
-    @Override
-    public String getClassName() {
-        return type.getName();
-    }
-
-    @Override
-    public boolean setInitParameter(String key, String value) {
-        return initParameters.set(key, value);
-    }
-
-    @Override
-    public String getInitParameter(String key) {
-        return initParameters.get(key);
-    }
-
-    @Override
-    public Enumeration<String> getInitParameterNames() {
-        return initParameters.names();
-    }
-
-    @Override
-    public Set<String> setInitParameters(Map<String, String> parameters) {
-        return initParameters.setAll(parameters);
-    }
-
-    @Override
-    public Map<String, String> getInitParameters() {
-        return initParameters.asMap();
     }
 
     @Override
