@@ -131,6 +131,9 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         if (settings.isRegisterDefaultServlet()) {
             context.addDefaultServlet();
         }
+        if (settings.getSession().isPersistent()) {
+            context.setSessionStoreDirectory(settings.getSession().getSessionStoreDirectory().getValidDirectory(true).toPath());
+        }
         Duration sessionTimeout = settings.getSession().getTimeout();
         if (sessionTimeout != null && !sessionTimeout.isNegative()) {
             context.setSessionTimeout((int) Math.max(1, sessionTimeout.toMinutes()));

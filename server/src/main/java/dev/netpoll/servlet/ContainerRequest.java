@@ -71,6 +71,7 @@ final class ContainerRequest implements HttpServletRequest {
     private volatile boolean asyncSupported;
     private ContainerResponse response;
     private List<MultipartPart> parts;
+    private NetpollSession session;
     private java.util.function.Consumer<Runnable> taskStarter = r -> Thread.ofVirtual().name("netpoll-async").start(r);
 
     ContainerRequest(HttpRequest http, NetpollServletContext context, String requestUri, ServletMapper.Match match) {
@@ -630,9 +631,23 @@ final class ContainerRequest implements HttpServletRequest {
         return null;
     }
 
+    /** The session id the client sent in the session cookie, or null. */
     @Override
     public String getRequestedSessionId() {
-        return null;
+        String name = context.getSessionCookieConfig().getName();
+        Cookie[] all = cookies == null ? (cookies = Cookies.parse(http.headers("Cookie"))) : cookies;
+        String first = null;
+        for (Cookie cookie : all) {
+            if (cookie.getName().equals(name)) {
+                if (context.sessions().find(cookie.getValue(), System.currentTimeMillis()) != null) {
+                    return cookie.getValue();
+                }
+                if (first == null) {
+                    first = cookie.getValue();
+                }
+            }
+        }
+        return first;
     }
 
     @Override
@@ -657,10 +672,32 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public HttpSession getSession(boolean create) {
-        if (create) {
-            throw new IllegalStateException("HTTP sessions are not supported by this Netpoll version yet");
+        long now = System.currentTimeMillis();
+        if (session != null && session.isValid()) {
+            return session;
         }
-        return null;
+        NetpollSession found = context.sessions().find(getRequestedSessionId(), now);
+        if (found != null) {
+            found.access(now);
+            session = found;
+            return found;
+        }
+        if (!create) {
+            return null;
+        }
+        if (response != null && response.isCommitted()) {
+            throw new IllegalStateException("cannot create a session after the response was committed");
+        }
+        session = context.sessions().create(now);
+        sendSessionCookie();
+        return session;
+    }
+
+    private void sendSessionCookie() {
+        if (response != null) {
+            response.addCookie(((SessionCookieSettings) context.getSessionCookieConfig()).cookie(session.getId(),
+                    context.getContextPath()));
+        }
     }
 
     @Override
@@ -668,19 +705,27 @@ final class ContainerRequest implements HttpServletRequest {
         return getSession(true);
     }
 
+    /** Session fixation protection: a new id for the same session, sent as a new cookie. */
     @Override
     public String changeSessionId() {
-        throw new IllegalStateException("no session");
+        HttpSession current = getSession(false);
+        if (current == null) {
+            throw new IllegalStateException("changeSessionId: the request has no session");
+        }
+        String id = context.sessions().changeId(session);
+        sendSessionCookie();
+        return id;
     }
 
     @Override
     public boolean isRequestedSessionIdValid() {
-        return false;
+        String requested = getRequestedSessionId();
+        return requested != null && context.sessions().find(requested, System.currentTimeMillis()) != null;
     }
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return false;
+        return getRequestedSessionId() != null;
     }
 
     @Override

@@ -65,6 +65,7 @@ public final class NetpollServletContext implements ServletContext {
     private final ServletMapper mapper = new ServletMapper();
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
+    private final SessionStore sessions = new SessionStore(this);
     private volatile boolean initializing = true;
     private int matchAfterCount;
     private String displayName = "application";
@@ -97,6 +98,20 @@ public final class NetpollServletContext implements ServletContext {
 
     ServletMapper mapper() {
         return mapper;
+    }
+
+    SessionStore sessions() {
+        return sessions;
+    }
+
+    /** Where sessions are persisted across restarts ({@code server.servlet.session.persistent}). */
+    public void setSessionStoreDirectory(java.nio.file.Path directory) {
+        sessions.setStoreDirectory(directory);
+    }
+
+    /** How often idle sessions are looked for and invalidated (default 30 s). */
+    public void setSessionExpiryInterval(java.time.Duration interval) {
+        sessions.setSweepMillis(interval.toMillis());
     }
 
     public ErrorPages errorPages() {
@@ -181,11 +196,13 @@ public final class NetpollServletContext implements ServletContext {
         for (ServletEntry servlet : eager) {
             servlet.servlet();
         }
+        sessions.start();
         initializing = false;
     }
 
     /** Destroys servlets and filters and notifies context listeners, in reverse order. */
     public void stop() {
+        sessions.stop();
         for (ServletEntry servlet : servlets.values()) {
             servlet.destroy();
         }
@@ -531,7 +548,8 @@ public final class NetpollServletContext implements ServletContext {
         if (listener instanceof jakarta.servlet.http.HttpSessionListener
                 || listener instanceof jakarta.servlet.http.HttpSessionAttributeListener
                 || listener instanceof jakarta.servlet.http.HttpSessionIdListener) {
-            known = true; // sessions come with the sessions issue; accepted so registration succeeds
+            sessions.addListener(listener);
+            known = true;
         }
         if (!known) {
             throw new IllegalArgumentException("unsupported listener type " + listener.getClass().getName());

@@ -14,6 +14,16 @@ final class SessionCookieSettings implements SessionCookieConfig {
 
     SessionCookieSettings(NetpollServletContext context) {
         this.context = context;
+        // HttpOnly unless configured otherwise, as Tomcat does: scripts have no business with it.
+        attributes.put("HttpOnly", "");
+    }
+
+    /** The Set-Cookie for session {@code id}; path defaults to the context path. */
+    jakarta.servlet.http.Cookie cookie(String id, String contextPath) {
+        var cookie = new jakarta.servlet.http.Cookie(name, id);
+        cookie.setPath(contextPath.isEmpty() ? "/" : contextPath);
+        attributes.forEach(cookie::setAttribute);
+        return cookie;
     }
 
     @Override
