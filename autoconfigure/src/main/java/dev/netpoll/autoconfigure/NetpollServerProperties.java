@@ -47,6 +47,20 @@ public class NetpollServerProperties {
     /** Unread request body the server reads and discards to keep a connection alive; above it, it closes. */
     private DataSize maxDrainSize = DataSize.ofMegabytes(2);
 
+    /**
+     * Proxies whose forwarded headers are believed (a regular expression over the peer's IP),
+     * with server.forward-headers-strategy=native; unset: loopback, link-local and private ranges.
+     */
+    private String trustedProxies;
+
+    public String getTrustedProxies() {
+        return trustedProxies;
+    }
+
+    public void setTrustedProxies(String trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
+
     /** The network transports. */
     public enum Transport {
         /** epoll where Linux and libc allow, else nio. */

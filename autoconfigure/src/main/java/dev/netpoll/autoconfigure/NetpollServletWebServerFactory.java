@@ -40,6 +40,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
     private String transport = "auto";
     private int pollerThreads = 1;
     private HttpConfig httpConfig = HttpConfig.DEFAULTS;
+    private java.util.regex.Pattern trustedProxies;
 
     public NetpollServletWebServerFactory() {
     }
@@ -87,6 +88,11 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         return httpConfig;
     }
 
+    /** Applies forwarded headers from proxies matching {@code trusted}; null (the default) ignores them. */
+    public void setTrustedProxies(java.util.regex.Pattern trusted) {
+        this.trustedProxies = trusted;
+    }
+
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
         ClassLoader classLoader = resourceLoader != null ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
@@ -128,6 +134,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
             context.addMimeMapping(mapping.getExtension(), mapping.getMimeType());
         }
         settings.getInitParameters().forEach(context::setInitParameter);
+        context.setForwardedHeaders(trustedProxies);
         if (settings.isRegisterDefaultServlet()) {
             context.addDefaultServlet();
         }

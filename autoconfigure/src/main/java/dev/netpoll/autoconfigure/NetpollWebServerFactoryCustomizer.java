@@ -43,6 +43,9 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
                 .maxBodySize(netpoll.getMaxBodySize() == null ? -1
                         : atLeast(netpoll.getMaxBodySize().toBytes(), 0, "server.netpoll.max-body-size"))
                 .maxDrainSize(atLeast(netpoll.getMaxDrainSize().toBytes(), 0, "server.netpoll.max-drain-size"));
+        if (server.getForwardHeadersStrategy() == ServerProperties.ForwardHeadersStrategy.NATIVE) {
+            factory.setTrustedProxies(trustedProxies(netpoll.getTrustedProxies()));
+        }
         DataSize headerSize = server.getMaxHttpRequestHeaderSize();
         if (headerSize != null) {
             long bytes = headerSize.toBytes();
@@ -53,6 +56,18 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
             config.maxHeadSize((int) bytes);
         }
         factory.setHttpConfig(config.build());
+    }
+
+    private static java.util.regex.Pattern trustedProxies(String regex) {
+        if (regex == null || regex.isBlank()) {
+            return dev.netpoll.servlet.NetpollServletContext.defaultTrustedProxies();
+        }
+        try {
+            return java.util.regex.Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalStateException("server.netpoll.trusted-proxies is not a valid regular expression: "
+                    + e.getDescription(), e);
+        }
     }
 
     private static <T extends Number> T atLeast(T value, long minimum, String property) {

@@ -158,6 +158,20 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void nativeForwardHeadersStrategyAppliesProxyHeaders() throws Exception {
+        try (var context = run("--server.forward-headers-strategy=native")) {
+            int port = server(context).getPort();
+            var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/redirect"))
+                    .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "shop.example.com").build(),
+                    BodyHandlers.ofString());
+            assertThat(response.headers().firstValue("Location")).hasValue("https://shop.example.com/hello");
+        }
+        assertThatThrownBy(() -> run("--server.forward-headers-strategy=native", "--server.netpoll.trusted-proxies=(["))
+                .satisfies(e -> assertThat(NestedExceptionUtils.getMostSpecificCause(e).getMessage() + findCauseMessages(e))
+                        .contains("server.netpoll.trusted-proxies"));
+    }
+
+    @Test
     void stopReleasesEveryDescriptorAndTask() throws Exception {
         int before = openDescriptors();
         var context = run();

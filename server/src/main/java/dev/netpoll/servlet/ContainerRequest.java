@@ -57,6 +57,7 @@ final class ContainerRequest implements HttpServletRequest {
     private final String requestUri;
     private final ServletMapper.Match match;
     private final String requestId = Long.toString(IDS.incrementAndGet());
+    private final ForwardedHeaders forwarded;
     private final Map<String, Object> attributes = new HashMap<>();
     private String characterEncoding;
     private Map<String, String[]> parameters;
@@ -80,6 +81,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.requestUri = requestUri;
         this.match = match;
         this.characterEncoding = context.getRequestCharacterEncoding();
+        this.forwarded = context.forwarded(http);
     }
 
     ServletMapper.Match match() {
@@ -310,11 +312,14 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public String getScheme() {
-        return "http";
+        return forwarded.scheme() != null ? forwarded.scheme() : "http";
     }
 
     @Override
     public String getServerName() {
+        if (forwarded.host() != null) {
+            return forwarded.host();
+        }
         String host = http.header("Host");
         if (host == null || host.isEmpty()) {
             return getLocalName();
@@ -329,6 +334,9 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public int getServerPort() {
+        if (forwarded.port() >= 0) {
+            return forwarded.port();
+        }
         String host = http.header("Host");
         if (host == null || host.isEmpty()) {
             return getLocalPort();
@@ -346,6 +354,9 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public String getRemoteAddr() {
+        if (forwarded.remoteAddress() != null) {
+            return forwarded.remoteAddress();
+        }
         InetSocketAddress remote = http.remoteAddress();
         return remote == null ? null : remote.getAddress().getHostAddress();
     }
@@ -380,7 +391,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public boolean isSecure() {
-        return false;
+        return "https".equals(getScheme());
     }
 
     // ---- locales
@@ -659,7 +670,7 @@ final class ContainerRequest implements HttpServletRequest {
     public StringBuffer getRequestURL() {
         var url = new StringBuffer(getScheme()).append("://").append(getServerName());
         int port = getServerPort();
-        if (port != 80) {
+        if (!(port == 80 && "http".equals(getScheme()) || port == 443 && "https".equals(getScheme()))) {
             url.append(':').append(port);
         }
         return url.append(requestUri);

@@ -321,8 +321,9 @@ final class ContainerResponse implements HttpServletResponse {
         if (colon > 0 && (slash < 0 || colon < slash)) {
             return location; // has a scheme
         }
-        String origin = request.getScheme() + "://" + request.getServerName()
-                + (request.getServerPort() == 80 ? "" : ":" + request.getServerPort());
+        int port = request.getServerPort();
+        boolean defaultPort = port == 80 && "http".equals(request.getScheme()) || port == 443 && "https".equals(request.getScheme());
+        String origin = request.getScheme() + "://" + request.getServerName() + (defaultPort ? "" : ":" + port);
         if (location.startsWith("//")) {
             return request.getScheme() + ":" + location;
         }

@@ -67,6 +67,8 @@ public final class NetpollServletContext implements ServletContext {
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
     private final SessionStore sessions = new SessionStore(this);
     private volatile boolean initializing = true;
+    // Set while the server is built; read by request tasks.
+    private volatile java.util.regex.Pattern trustedProxies;
     private int matchAfterCount;
     private String displayName = "application";
     private File documentRoot;
@@ -160,6 +162,24 @@ public final class NetpollServletContext implements ServletContext {
         entry.markOverridable();
         entry.addMapping("/");
         entry.setLoadOnStartup(1);
+    }
+
+    /**
+     * Applies forwarded headers from proxies matching {@code trusted} (null turns it off):
+     * {@code server.forward-headers-strategy=native}.
+     */
+    public void setForwardedHeaders(java.util.regex.Pattern trusted) {
+        trustedProxies = trusted;
+    }
+
+    /** Tomcat's default trusted-proxy pattern: loopback, link-local and private addresses. */
+    public static java.util.regex.Pattern defaultTrustedProxies() {
+        return ForwardedHeaders.DEFAULT_TRUSTED;
+    }
+
+    ForwardedHeaders forwarded(dev.netpoll.http.HttpRequest http) {
+        java.util.regex.Pattern trusted = trustedProxies;
+        return trusted == null ? ForwardedHeaders.NONE : ForwardedHeaders.of(http, trusted);
     }
 
     public void setDisplayName(String name) {

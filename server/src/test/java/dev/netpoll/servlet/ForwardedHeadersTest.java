@@ -1,0 +1,88 @@
+package dev.netpoll.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpoll.http.HttpConfig;
+import dev.netpoll.http.HttpServer;
+import dev.netpoll.poll.Transport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Forwarded headers from trusted proxies only (the test client is 127.0.0.1). */
+class ForwardedHeadersTest {
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private HttpServer server;
+    private NetpollServletContext context;
+
+    private void start(Pattern trusted) throws Exception {
+        context = new NetpollServletContext("/app", ForwardedHeadersTest.class.getClassLoader());
+        context.setForwardedHeaders(trusted);
+        context.addServlet("view", new ServletContainerTest.Lambda((q, s) -> {
+            try {
+                s.getWriter().print(q.getRemoteAddr() + " " + q.getScheme() + " " + q.getServerName() + " " + q.getServerPort()
+                        + " secure=" + q.isSecure() + " " + q.getRequestURL());
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/view");
+        context.start();
+        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
+        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private void stopServer() {
+        server.close();
+        context.stop();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        stopServer();
+    }
+
+    private String view(String... headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/view"));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return client.send(request.build(), BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void xForwardedHeadersFromATrustedProxyAreApplied() throws Exception {
+        start(NetpollServletContext.defaultTrustedProxies());
+        assertThat(view("X-Forwarded-For", "203.0.113.7, 10.0.0.2", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "example.com"))
+                .isEqualTo("203.0.113.7 https example.com 443 secure=true https://example.com/app/view");
+        // A client may forge the leftmost entries: the rightmost untrusted address wins.
+        assertThat(view("X-Forwarded-For", "1.2.3.4, 198.51.100.9, 192.168.1.1")).startsWith("198.51.100.9 http ");
+        assertThat(view("X-Forwarded-Proto", "http", "X-Forwarded-Host", "example.com", "X-Forwarded-Port", "8080"))
+                .isEqualTo("127.0.0.1 http example.com 8080 secure=false http://example.com:8080/app/view");
+    }
+
+    @Test
+    void rfc7239ForwardedIsApplied() throws Exception {
+        start(NetpollServletContext.defaultTrustedProxies());
+        assertThat(view("Forwarded", "for=\"[2001:db8::1]:4711\";proto=https;host=api.example.org:8443"))
+                .isEqualTo("2001:db8::1 https api.example.org 8443 secure=true https://api.example.org:8443/app/view");
+    }
+
+    @Test
+    void headersFromAnUntrustedPeerOrWithTheFeatureOffAreIgnored() throws Exception {
+        start(Pattern.compile("10\\..*"));
+        String ignored = view("X-Forwarded-For", "203.0.113.7", "X-Forwarded-Proto", "https");
+        assertThat(ignored).startsWith("127.0.0.1 http 127.0.0.1 ").contains("secure=false");
+        stopServer();
+        start(null);
+        assertThat(view("X-Forwarded-For", "203.0.113.7")).startsWith("127.0.0.1 http ");
+    }
+}
