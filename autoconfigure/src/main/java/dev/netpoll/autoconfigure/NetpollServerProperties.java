@@ -61,6 +61,61 @@ public class NetpollServerProperties {
         this.trustedProxies = trustedProxies;
     }
 
+    /** The access log. */
+    private final Accesslog accesslog = new Accesslog();
+
+    public Accesslog getAccesslog() {
+        return accesslog;
+    }
+
+    /** Access log settings, under {@code server.netpoll.accesslog}. */
+    public static class Accesslog {
+
+        /** Whether to write an access log. */
+        private boolean enabled;
+
+        /** Directory of the log files, relative to the working directory unless absolute. */
+        private String directory = "logs";
+
+        /** File name prefix; files are named prefix.yyyy-MM-dd.log, a new one each day. */
+        private String prefix = "access_log";
+
+        /** Line format: combined (Apache's, the default), common, or a pattern of % codes such as %h %t "%r" %s %b %D. */
+        private String pattern = "combined";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getDirectory() {
+            return directory;
+        }
+
+        public void setDirectory(String directory) {
+            this.directory = directory;
+        }
+
+        public String getPrefix() {
+            return prefix;
+        }
+
+        public void setPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        public String getPattern() {
+            return pattern;
+        }
+
+        public void setPattern(String pattern) {
+            this.pattern = pattern;
+        }
+    }
+
     /** The network transports. */
     public enum Transport {
         /** epoll where Linux and libc allow, else nio. */

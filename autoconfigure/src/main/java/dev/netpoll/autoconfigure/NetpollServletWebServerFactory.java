@@ -41,6 +41,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
     private int pollerThreads = 1;
     private HttpConfig httpConfig = HttpConfig.DEFAULTS;
     private java.util.regex.Pattern trustedProxies;
+    private AccessLogSettings accessLog;
 
     public NetpollServletWebServerFactory() {
     }
@@ -88,6 +89,11 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         return httpConfig;
     }
 
+    /** Writes an access log with these settings; null (the default) for none. */
+    public void setAccessLog(AccessLogSettings settings) {
+        this.accessLog = settings;
+    }
+
     /** Applies forwarded headers from proxies matching {@code trusted}; null (the default) ignores them. */
     public void setTrustedProxies(java.util.regex.Pattern trusted) {
         this.trustedProxies = trusted;
@@ -119,7 +125,9 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
                     compression.getMinResponseSize().toBytes(),
                     compression.getExcludedUserAgents() == null ? List.of() : List.of(compression.getExcludedUserAgents())));
         }
-        return new NetpollWebServer(context, config.build(), transport, pollerThreads, getAddress(), getPort(), getShutdown());
+        var server = new NetpollWebServer(context, config.build(), transport, pollerThreads, getAddress(), getPort(), getShutdown());
+        server.setAccessLog(accessLog);
+        return server;
     }
 
     private void configure(NetpollServletContext context) {

@@ -41,6 +41,7 @@ public class NetpollWebServer implements WebServer {
     private final Shutdown shutdown;
     private volatile HttpServer server;
     private volatile boolean shutdownAborted;
+    private AccessLogSettings accessLog;
 
 
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
@@ -77,6 +78,16 @@ public class NetpollWebServer implements WebServer {
             transport.close();
             throw new WebServerException("Unable to start Netpoll on port " + port + ": " + e.getMessage(), e);
         }
+        if (accessLog != null) {
+            try {
+                candidate.setAccessLog(new dev.netpoll.http.AccessLog(accessLog.directory(), accessLog.prefix(),
+                        accessLog.pattern(), java.time.Clock.systemDefaultZone()));
+            } catch (IOException e) {
+                candidate.close();
+                throw new WebServerException("Unable to open the access log in " + accessLog.directory()
+                        + " (server.netpoll.accesslog.directory): " + e.getMessage(), e);
+            }
+        }
         server = candidate;
         String contextPath = context.getContextPath();
         logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
@@ -104,6 +115,11 @@ public class NetpollWebServer implements WebServer {
     public int getPort() {
         HttpServer running = server;
         return running == null ? -1 : running.port();
+    }
+
+    /** Writes an access log while running; null for none. Set before {@link #start()}. */
+    public void setAccessLog(AccessLogSettings settings) {
+        this.accessLog = settings;
     }
 
     /** The running engine, for metrics and the runtime view; null while stopped. */

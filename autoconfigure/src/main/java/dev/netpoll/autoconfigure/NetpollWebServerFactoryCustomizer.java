@@ -43,6 +43,11 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
                 .maxBodySize(netpoll.getMaxBodySize() == null ? -1
                         : atLeast(netpoll.getMaxBodySize().toBytes(), 0, "server.netpoll.max-body-size"))
                 .maxDrainSize(atLeast(netpoll.getMaxDrainSize().toBytes(), 0, "server.netpoll.max-drain-size"));
+        var accesslog = netpoll.getAccesslog();
+        if (accesslog.isEnabled()) {
+            factory.setAccessLog(new AccessLogSettings(java.nio.file.Path.of(accesslog.getDirectory()).toAbsolutePath(),
+                    accesslog.getPrefix(), accesslog.getPattern()));
+        }
         if (server.getForwardHeadersStrategy() == ServerProperties.ForwardHeadersStrategy.NATIVE) {
             factory.setTrustedProxies(trustedProxies(netpoll.getTrustedProxies()));
         }

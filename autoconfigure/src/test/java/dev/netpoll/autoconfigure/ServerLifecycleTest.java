@@ -172,6 +172,24 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void accessLogIsWrittenWhenEnabled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path logs) throws Exception {
+        try (var context = run("--server.netpoll.accesslog.enabled=true", "--server.netpoll.accesslog.directory=" + logs)) {
+            assertThat(get(server(context).getPort(), "/hello").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                try (var files = java.nio.file.Files.list(logs)) {
+                    return files.anyMatch(f -> {
+                        try {
+                            return java.nio.file.Files.readString(f).contains("\"GET /hello HTTP/1.1\" 200");
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+                }
+            });
+        }
+    }
+
+    @Test
     void stopReleasesEveryDescriptorAndTask() throws Exception {
         int before = openDescriptors();
         var context = run();

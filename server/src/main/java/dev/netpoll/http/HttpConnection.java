@@ -165,10 +165,15 @@ public final class HttpConnection {
         request.number++;
         currentRequest = head.requestLine();
         server.requestStarted();
+        long start = System.nanoTime();
         try {
             return respond(config, input, output, request, response);
         } finally {
             server.requestFinished();
+            AccessLog log = server.accessLog();
+            if (log != null) {
+                log.log(request, response, output.bytesWritten(), start);
+            }
         }
     }
 

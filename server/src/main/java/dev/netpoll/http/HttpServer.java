@@ -38,6 +38,7 @@ public final class HttpServer implements AutoCloseable {
     private final LongAdder requestsInFlight = new LongAdder();
     private final AtomicLong requestsTotal = new AtomicLong();
     private volatile boolean shuttingDown;
+    private volatile AccessLog accessLog;
     private volatile Listener listener;
     private volatile AcceptLoop acceptLoop;
 
@@ -75,6 +76,15 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         acceptLoop.start();
+    }
+
+    /** Logs every response to {@code log} from now on (null: no access log); closed with the server. */
+    public void setAccessLog(AccessLog log) {
+        accessLog = log;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
     }
 
     /** Starts {@code work} as a task of this server, counted among its goroutines. */
@@ -222,6 +232,10 @@ public final class HttpServer implements AutoCloseable {
         }
         if (tasks.live() > 0) {
             LOG.log(System.Logger.Level.WARNING, tasks.live() + " tasks still running after close");
+        }
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.close();
         }
         transport.close();
     }
