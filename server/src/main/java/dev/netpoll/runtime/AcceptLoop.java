@@ -23,7 +23,6 @@ public final class AcceptLoop implements Runnable {
     private final Listener listener;
     private final Tasks tasks;
     private final ConnHandler handler;
-    private final int maxConnections;
     private final Semaphore permits;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong limitReached = new AtomicLong();
@@ -35,7 +34,6 @@ public final class AcceptLoop implements Runnable {
         this.listener = listener;
         this.tasks = tasks;
         this.handler = handler;
-        this.maxConnections = maxConnections;
         this.permits = new Semaphore(maxConnections);
     }
 
@@ -109,10 +107,5 @@ public final class AcceptLoop implements Runnable {
     /** Times the loop found every permit taken and paused accepting. */
     public long limitReached() {
         return limitReached.get();
-    }
-
-    /** Connections being served now. */
-    public int active() {
-        return maxConnections - permits.availablePermits();
     }
 }

@@ -14,7 +14,6 @@ public final class Tasks {
 
     private final ThreadFactory factory;
     private final AtomicLong live = new AtomicLong();
-    private final AtomicLong started = new AtomicLong();
 
     /** Tasks named {@code prefix} followed by a sequence number. */
     public Tasks(String prefix) {
@@ -31,7 +30,6 @@ public final class Tasks {
             }
         });
         live.incrementAndGet();
-        started.incrementAndGet();
         try {
             thread.start();
         } catch (RuntimeException | Error e) {
@@ -44,10 +42,5 @@ public final class Tasks {
     /** Tasks started and not yet finished. */
     public long live() {
         return live.get();
-    }
-
-    /** Tasks started since creation. */
-    public long started() {
-        return started.get();
     }
 }

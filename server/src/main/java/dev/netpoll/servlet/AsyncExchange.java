@@ -118,15 +118,6 @@ final class AsyncExchange implements AsyncContext {
         }
     }
 
-    List<AsyncListener> listenersForRestart() {
-        lock.lock();
-        try {
-            return listeners.stream().map(Registered::listener).toList();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void decide(Outcome value, String path) {
         lock.lock();
         try {

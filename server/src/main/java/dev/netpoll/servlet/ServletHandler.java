@@ -38,10 +38,6 @@ public final class ServletHandler implements HttpHandler {
         this.taskStarter = starter;
     }
 
-    public NetpollServletContext context() {
-        return context;
-    }
-
     @Override
     public void handle(HttpRequest http, HttpResponse response) throws Exception {
         String rawPath = http.path();
