@@ -20,7 +20,8 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 /**
  * Builds the image from {@code docker/Dockerfile} and runs it: health, the demo endpoint, the
  * Prometheus gauges and the startup log line. Base images come from {@code NETPOLL_BUILD_IMAGE}
- * and {@code NETPOLL_RUNTIME_IMAGE} (CI sets the offline ones), else the Dockerfile's defaults.
+ * and {@code NETPOLL_RUNTIME_IMAGE}, else the offline ones of {@code docker/build-offline-base.sh}
+ * when this engine has them, else the Dockerfile's public defaults.
  */
 class DockerImageTest {
 
@@ -33,8 +34,8 @@ class DockerImageTest {
         Path root = Environment.repositoryRoot();
         var image = new ImageFromDockerfile("netpoll-sample-service-test", false)
                 .withDockerfilePath("docker/Dockerfile")
-                .withBuildArg("BUILD_IMAGE", Environment.env("NETPOLL_BUILD_IMAGE", "eclipse-temurin:25-jdk"))
-                .withBuildArg("RUNTIME_IMAGE", Environment.env("NETPOLL_RUNTIME_IMAGE", "eclipse-temurin:25-jre"))
+                .withBuildArg("BUILD_IMAGE", baseImage("NETPOLL_BUILD_IMAGE", "netpoll/jdk:25", "eclipse-temurin:25-jdk"))
+                .withBuildArg("RUNTIME_IMAGE", baseImage("NETPOLL_RUNTIME_IMAGE", "netpoll/jre:25", "eclipse-temurin:25-jre"))
                 // Maven in the build stage fetches dependencies from Maven Central.
                 .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host"));
         for (String path : new String[] {"pom.xml", "mvnw", ".mvn", "docker/Dockerfile", "server/pom.xml", "server/src",
@@ -52,6 +53,19 @@ class DockerImageTest {
                 .waitingFor(Wait.forLogMessage(".*Netpoll started on port " + port + ".*", 1)
                         .withStartupTimeout(Duration.ofMinutes(2)));
         container.start();
+    }
+
+    private static String baseImage(String variable, String offline, String published) {
+        String chosen = System.getenv(variable);
+        if (chosen != null && !chosen.isBlank()) {
+            return chosen;
+        }
+        try {
+            DockerClientFactory.instance().client().inspectImageCmd(offline).exec();
+            return offline;
+        } catch (RuntimeException e) {
+            return published;
+        }
     }
 
     @AfterAll
