@@ -30,9 +30,4 @@ final class Environment {
         Path module = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         return Files.exists(module.resolve("docker/Dockerfile")) ? module : module.getParent();
     }
-
-    static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 }

@@ -165,23 +165,9 @@ final class ContainerRequest implements HttpServletRequest {
         if (characterEncoding != null) {
             return characterEncoding;
         }
-        return charsetParameter(getContentType());
+        return ContentType.parameter(getContentType(), "charset");
     }
 
-    static String charsetParameter(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        for (String part : contentType.split(";")) {
-            String trimmed = part.trim();
-            if (trimmed.regionMatches(true, 0, "charset=", 0, 8)) {
-                String value = trimmed.substring(8).trim();
-                return value.startsWith("\"") && value.endsWith("\"") && value.length() > 1
-                        ? value.substring(1, value.length() - 1) : value;
-            }
-        }
-        return null;
-    }
 
     private Charset charset() {
         String name = getCharacterEncoding();

@@ -162,7 +162,7 @@ final class ContainerResponse implements HttpServletResponse {
             updateContentType();
             return;
         }
-        String charset = ContainerRequest.charsetParameter(type);
+        String charset = ContentType.parameter(type, "charset");
         int semicolon = type.indexOf(';');
         mimeType = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
         if (charset != null && writer == null) {

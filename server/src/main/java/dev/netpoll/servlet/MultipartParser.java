@@ -46,17 +46,9 @@ final class MultipartParser {
 
     /** The boundary parameter of a multipart Content-Type, or null. */
     static String boundary(String contentType) {
-        for (String parameter : contentType.split(";")) {
-            String trimmed = parameter.trim();
-            if (trimmed.regionMatches(true, 0, "boundary=", 0, 9)) {
-                String value = trimmed.substring(9).trim();
-                if (value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                return value.isEmpty() || value.length() > 70 ? null : value;
-            }
-        }
-        return null;
+        String value = ContentType.parameter(contentType, "boundary");
+        // RFC 2046 section 5.1.1: 1 to 70 characters.
+        return value == null || value.isEmpty() || value.length() > 70 ? null : value;
     }
 
     List<MultipartPart> parse() throws IOException {
