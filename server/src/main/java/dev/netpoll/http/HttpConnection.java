@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP/1.1 loop of one connection (RFC 9112 section 9): read a head, run the handler, finish
@@ -272,12 +271,7 @@ public final class HttpConnection {
                 return;
             }
             response.begin(false, false, true);
-            response.status(status);
-            String text = status + " " + HttpStatus.reason(status) + (message == null ? "" : ": " + message) + "\n";
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            response.header("Content-Type", "text/plain; charset=utf-8");
-            response.contentLength(bytes.length);
-            response.body().write(bytes);
+            response.statusPage(status, message);
             response.output.finish();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "could not send " + status + " to " + conn.remoteAddress());

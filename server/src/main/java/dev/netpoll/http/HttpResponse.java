@@ -126,6 +126,19 @@ public final class HttpResponse {
         contentLength = -1;
     }
 
+    /**
+     * Answers {@code status} with a short text body, {@code "404 Not Found: detail"}: the server's
+     * own answer where no application page applies (protocol errors, unmapped paths).
+     */
+    public void statusPage(int code, String detail) throws IOException {
+        status(code);
+        String text = code + " " + HttpStatus.reason(code) + (detail == null ? "" : ": " + detail) + "\n";
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        header("Content-Type", "text/plain; charset=utf-8");
+        contentLength(bytes.length);
+        output.write(bytes, 0, bytes.length);
+    }
+
     /** Asks for the connection to close after this response ({@code Connection: close}). */
     public void requestClose() {
         closeRequested = true;

@@ -45,14 +45,14 @@ public final class ServletHandler implements HttpHandler {
         try {
             decoded = "*".equals(http.target()) ? "*" : RequestPath.decode(rawPath);
         } catch (HttpException e) {
-            plain(response, e.status(), e.getMessage());
+            response.statusPage(e.status(), e.getMessage());
             return;
         }
         if ("TRACE".equals(http.method())) {
             // As Tomcat with allowTrace=false (its default): TRACE echoes request headers, cookies
             // included, back to whoever can make the browser send it (cross-site tracing).
             response.header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
-            plain(response, 405, "TRACE is disabled");
+            response.statusPage(405, "TRACE is disabled");
             return;
         }
         String contextPath = context.getContextPath();
@@ -66,14 +66,14 @@ public final class ServletHandler implements HttpHandler {
                 return;
             }
             if (!decoded.startsWith(contextPath + "/")) {
-                plain(response, 404, null);
+                response.statusPage(404, null);
                 return;
             }
         }
         String path = decoded.substring(contextPath.length());
         ServletMapper.Match match = context.mapper().match(path);
         if (match == null) {
-            plain(response, 404, null);
+            response.statusPage(404, null);
             return;
         }
         // getRequestURI is the path as sent: still percent-encoded, without the query.
@@ -219,12 +219,5 @@ public final class ServletHandler implements HttpHandler {
                 + status + "</h1></body></html>").getBytes(StandardCharsets.UTF_8);
         response.http().header("Content-Type", "text/html;charset=utf-8");
         response.http().body().write(body);
-    }
-
-    private static void plain(HttpResponse response, int status, String message) throws IOException {
-        response.status(status);
-        response.header("Content-Type", "text/plain;charset=utf-8");
-        String text = status + " " + dev.netpoll.http.HttpStatus.reason(status) + (message == null ? "" : ": " + message) + "\n";
-        response.body().write(text.getBytes(StandardCharsets.UTF_8));
     }
 }
