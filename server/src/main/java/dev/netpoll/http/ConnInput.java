@@ -39,28 +39,25 @@ final class ConnInput {
 
     /**
      * Reads and parses the next request head. Waits up to the idle timeout for its first byte,
-     * then up to the head timeout for the rest.
+     * then up to the head timeout for the rest. {@code onFirstByte} runs once the first byte of
+     * the request has been read, not when the socket merely looked readable: only then is the
+     * connection serving a request.
      *
      * @return false if the client closed (or the idle timeout passed) before sending a byte
      * @throws HttpException for a malformed or oversized head (408 when it stalled half-way)
      */
     boolean readHead(RequestParser parser, RequestHead head, Runnable onFirstByte) throws IOException {
-        long now = System.nanoTime();
-        if (!hasBuffered()) {
-            conn.setReadDeadline(now + config.idleTimeout().toNanos());
-            try {
-                conn.awaitReadable();
-            } catch (DeadlineExceededException e) {
-                return false;
-            }
-            now = System.nanoTime();
+        if (!hasBuffered() && !awaitFirstBytes()) {
+            return false;
         }
         onFirstByte.run();
-        conn.setReadDeadline(now + config.headTimeout().toNanos());
+        conn.setReadDeadline(System.nanoTime() + config.headTimeout().toNanos());
         borrow();
-        int scanned = start;
+        // How far past start the scan has looked without finding the end of the head. Relative
+        // to start, because fill() may move the buffered bytes to index 0.
+        int scannedPastStart = 0;
         for (;;) {
-            int terminator = findHeadEnd(scanned);
+            int terminator = findHeadEnd(start + scannedPastStart);
             if (terminator >= 0) {
                 int length = terminator - start;
                 if (length > config.maxHeadSize()) {
@@ -78,7 +75,8 @@ final class ConnInput {
                 parser.parse(headBytes, length, head);
                 return true;
             }
-            scanned = Math.max(start, end - 3);
+            // The last three bytes may begin a CRLF CRLF that the next read completes.
+            scannedPastStart = Math.max(0, end - start - 3);
             if (end - start >= config.maxHeadSize()) {
                 throw tooLarge();
             }
@@ -86,16 +84,38 @@ final class ConnInput {
             try {
                 n = fill();
             } catch (DeadlineExceededException e) {
-                if (end == start) {
-                    return false;
-                }
                 throw new HttpException(408, "request head not received within " + config.headTimeout());
             }
             if (n < 0) {
-                if (end == start) {
-                    return false;
-                }
                 throw new HttpException(400, "connection closed in the middle of the request head");
+            }
+        }
+    }
+
+    /**
+     * Waits, holding no buffer, until the first bytes of a request are read into the buffer.
+     * A wake-up without data (a stale edge, a spurious unpark) gives the buffer back and waits
+     * again under the same idle deadline. Returns false at end of stream or the idle deadline.
+     */
+    private boolean awaitFirstBytes() throws IOException {
+        conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());
+        for (;;) {
+            try {
+                conn.awaitReadable();
+            } catch (DeadlineExceededException e) {
+                return false;
+            }
+            borrow();
+            start = end = 0;
+            buffer.clear();
+            int n = conn.readNow(pooled);
+            if (n > 0) {
+                end = n;
+                return true;
+            }
+            release();
+            if (n < 0) {
+                return false;
             }
         }
     }
@@ -195,6 +215,18 @@ final class ConnInput {
         } catch (DeadlineExceededException e) {
             throw new BodyException(408, "request body stalled for " + config.bodyReadTimeout());
         }
+    }
+
+    /**
+     * Reads and discards until end of stream or {@code deadlineNanos}, for a lingering close.
+     * The caller has shut the write side down; a deadline or reset ends it with an exception.
+     */
+    void discardUntilEnd(long deadlineNanos) throws IOException {
+        borrow();
+        conn.setReadDeadline(deadlineNanos);
+        do {
+            start = end = 0;
+        } while (fill() >= 0);
     }
 
     /** Ends a request: gives the buffer back unless a pipelined request is already in it. */

@@ -73,6 +73,11 @@ public final class RequestParser {
         }
         p = parseRequestLine(raw, p, length, head);
         p = parseFields(raw, p, length, head.headers, maxHeaderCount);
+        if (p != length) {
+            // The reader found the end of the head at length; a parser that stops elsewhere
+            // would silently drop or invent a request.
+            throw bad("request head does not end where its empty line is");
+        }
         decideFraming(head);
     }
 

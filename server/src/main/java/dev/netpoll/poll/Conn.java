@@ -32,6 +32,15 @@ public interface Conn extends AutoCloseable {
         return read(dst.buffer());
     }
 
+    /**
+     * Reads what has arrived into {@code dst.buffer()} without parking: the bytes read, 0 when
+     * nothing is there yet, -1 at end of stream. Meant for right after {@link #awaitReadable()},
+     * whose return is only a hint: a server borrows a buffer, calls this, and gives the buffer back
+     * and waits again on 0, so that a spurious wake-up neither holds a buffer nor counts as the
+     * start of a request.
+     */
+    int readNow(NativeBuffer dst) throws IOException;
+
     /** {@link #write(ByteBuffer)} of {@code src.buffer()}, without looking its address up. */
     default void write(NativeBuffer src) throws IOException {
         write(src.buffer());

@@ -130,6 +130,40 @@ public final class NetFd implements Conn {
         }
     }
 
+    @Override
+    public int readNow(NativeBuffer dst) throws IOException {
+        ByteBuffer buffer = dst.buffer();
+        int position = buffer.position();
+        int length = buffer.remaining();
+        if (length == 0) {
+            return 0;
+        }
+        pd.acquire();
+        try {
+            for (;;) {
+                long n = LibC.read(fd, dst.address() + position, length);
+                if (n > 0) {
+                    buffer.position(position + (int) n);
+                    readDrained = n < length;
+                    return (int) n;
+                }
+                if (n == 0) {
+                    return -1;
+                }
+                int errno = LibC.errno();
+                if (errno == Errno.EAGAIN) {
+                    readDrained = true;
+                    return 0;
+                }
+                if (errno != Errno.EINTR) {
+                    throw new SyscallException("read", errno);
+                }
+            }
+        } finally {
+            pd.release();
+        }
+    }
+
     private int readViaScratch(ByteBuffer dst) throws IOException {
         if (readScratch == null) {
             readScratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);

@@ -1,6 +1,7 @@
 package dev.netpoll.poll;
 
 import java.io.IOException;
+import dev.netpoll.sys.NativeBuffer;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -13,6 +14,10 @@ import java.util.function.Consumer;
  * <p>{@code reading}/{@code writing} are set by the reading and writing task around their blocking
  * calls and read by the {@link DeadlineSweeper}, which sets {@code timedOut} before it closes the
  * channel so that the woken task reports a timeout rather than a close.
+ *
+ * <p>A blocking channel cannot wait for readability without reading, so {@link #awaitReadable()}
+ * reads one byte into {@code early} and the next {@link #read} or {@link #readNow} hands it over
+ * first. {@code early} and {@code earlyState} are owned by the reading task.
  */
 final class NioConn implements Conn {
 
@@ -26,6 +31,12 @@ final class NioConn implements Conn {
     private volatile boolean reading;
     private volatile boolean writing;
     private volatile boolean timedOut;
+    // Reader-owned: the byte awaitReadable took, if earlyState is EARLY_BYTE.
+    private final ByteBuffer early = ByteBuffer.allocate(1);
+    private int earlyState = EARLY_NONE;
+    private static final int EARLY_NONE = 0;
+    private static final int EARLY_BYTE = 1;
+    private static final int EARLY_EOF = 2;
 
     NioConn(SocketChannel channel, PollStats stats, Consumer<NioConn> onClose) throws IOException {
         this.channel = channel;
@@ -37,6 +48,9 @@ final class NioConn implements Conn {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (earlyState != EARLY_NONE && dst.hasRemaining()) {
+            return takeEarly(dst);
+        }
         check(readDeadline, "read");
         reading = true;
         stats.parked(WaitReason.READ, 1);
@@ -110,8 +124,58 @@ final class NioConn implements Conn {
     }
 
     @Override
+    public int readNow(NativeBuffer dst) throws IOException {
+        ByteBuffer buffer = dst.buffer();
+        return earlyState != EARLY_NONE && buffer.hasRemaining() ? takeEarly(buffer) : 0;
+    }
+
+    /**
+     * Hands over the byte {@link #awaitReadable()} took, plus whatever the kernel already holds
+     * (its count asked without blocking), so that a reader gets the bytes that arrived together.
+     */
+    private int takeEarly(ByteBuffer dst) throws IOException {
+        if (earlyState == EARLY_EOF) {
+            return -1;
+        }
+        dst.put(early.get(0));
+        earlyState = EARLY_NONE;
+        int queued = dst.hasRemaining() ? Math.min(dst.remaining(), queuedBytes()) : 0;
+        if (queued <= 0) {
+            return 1;
+        }
+        int limit = dst.limit();
+        dst.limit(dst.position() + queued);
+        try {
+            // Does not block: at least this many bytes are queued.
+            int n = channel.read(dst);
+            return n > 0 ? 1 + n : 1;
+        } catch (ClosedChannelException e) {
+            return 1;
+        } finally {
+            dst.limit(limit);
+        }
+    }
+
+    private int queuedBytes() {
+        try {
+            return channel.socket().getInputStream().available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Blocks in a one-byte read, so that it returns only for a byte, end of stream, or an error. */
+    @Override
     public void awaitReadable() throws IOException {
-        check(readDeadline, "read");
+        if (earlyState != EARLY_NONE) {
+            return;
+        }
+        early.clear();
+        if (read(early) < 0) {
+            earlyState = EARLY_EOF;
+        } else {
+            earlyState = EARLY_BYTE;
+        }
     }
 
     @Override
