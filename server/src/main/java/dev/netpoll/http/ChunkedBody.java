@@ -28,7 +28,7 @@ final class ChunkedBody extends RequestBody {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    int readFramed(byte[] b, int off, int len) throws IOException {
         if (done) {
             return -1;
         }

@@ -13,7 +13,7 @@ final class FixedLengthBody extends RequestBody {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    int readFramed(byte[] b, int off, int len) throws IOException {
         if (remaining == 0) {
             return -1;
         }

@@ -22,6 +22,8 @@ public final class HttpConnection {
 
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     private static final VarHandle STATE;
+    /** How long a lingering close waits for the client to stop sending (Go's rstAvoidanceDelay). */
+    private static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
 
     static {
         try {
@@ -41,6 +43,13 @@ public final class HttpConnection {
     private volatile long requests;
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
     private volatile Thread task;
+    /**
+     * Task-owned. Set when the server ends the connection while the client may still be sending
+     * (an error answered before the body or head was read to its end): closing then would make
+     * the kernel answer the unread bytes with RST, which can destroy our response before the
+     * client reads it, so {@link #linger} runs first.
+     */
+    private boolean inputUnread;
 
     HttpConnection(Conn conn, HttpServer server) {
         this.conn = conn;
@@ -142,9 +151,26 @@ public final class HttpConnection {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress() + ": " + e.getMessage());
         } finally {
+            if (inputUnread) {
+                linger(input);
+            }
             input.release();
             output.release();
             STATE.setVolatile(this, ConnState.CLOSED);
+        }
+    }
+
+    /**
+     * Lingering close, as Go's {@code closeWriteAndWait} and RFC 9112 section 9.6 advise: send FIN
+     * so the client sees the end of our response, then read and discard what it still sends until
+     * it closes or {@link #LINGER_NANOS} pass; only then may the socket close.
+     */
+    private void linger(ConnInput input) {
+        try {
+            conn.shutdownOutput();
+            input.discardUntilEnd(System.nanoTime() + LINGER_NANOS);
+        } catch (IOException e) {
+            // Reset, closed or timed out: nothing more to protect.
         }
     }
 
@@ -152,12 +178,14 @@ public final class HttpConnection {
     private boolean serveOne(HttpConfig config, ConnInput input, ResponseOutput output,
             HttpRequest request, HttpResponse response) throws IOException {
         RequestHead head = request.head;
+        head.reset(); // an error before the parser ran must not see the last request's method
         try {
             if (!input.readHead(server.parser(), head, this::activate)) {
                 return false;
             }
         } catch (HttpException e) {
-            sendError(response, e.status(), e.getMessage());
+            inputUnread = true;
+            sendError(response, "HEAD".equals(head.method), e.status(), e.getMessage());
             return false;
         }
         requests++;
@@ -184,16 +212,22 @@ public final class HttpConnection {
                 config.compression().accepts(head.headers.get("Accept-Encoding"), head.headers.get("User-Agent")));
         if (config.maxBodySize() >= 0 && head.bodyLength > config.maxBodySize()) {
             // Refused before reading: the body's bytes would be taken for the next request.
-            sendError(response, 413, "request body larger than " + config.maxBodySize() + " bytes");
+            inputUnread = true;
+            sendError(response, response.output.isHeadRequest(), 413, "request body larger than " + config.maxBodySize() + " bytes");
             return false;
         }
         request.trailers.clear();
         BodyStart start = head.expectContinue ? output::sendContinue : BodyStart.NONE;
         InputStream body;
+        RequestBody framed = null;
         if (head.bodyLength == RequestHead.CHUNKED) {
-            body = new ChunkedBody(input, config.maxBodySize(), config.maxHeadSize(), request.trailers, start);
+            framed = new ChunkedBody(input, config.maxBodySize(), config.maxHeadSize(), request.trailers, start);
         } else if (head.bodyLength > 0) {
-            body = new FixedLengthBody(input, head.bodyLength, start);
+            framed = new FixedLengthBody(input, head.bodyLength, start);
+        }
+        if (framed != null) {
+            framed.onPoisoned(response::requestClose);
+            body = framed;
         } else {
             body = InputStream.nullInputStream();
         }
@@ -209,9 +243,10 @@ public final class HttpConnection {
             if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
                 throw error;
             }
-            return answerFailure(request, response, failure);
+            return answerFailure(request, response, body, failure);
         }
         if (!drain(config, head, body)) {
+            inputUnread = true;
             response.requestClose();
         }
         if (server.isShuttingDown()) {
@@ -221,17 +256,37 @@ public final class HttpConnection {
         return !output.closesConnection();
     }
 
-    private boolean answerFailure(HttpRequest request, HttpResponse response, Throwable failure) throws IOException {
-        int status = failure instanceof BodyException body ? body.status() : 500;
+    private boolean answerFailure(HttpRequest request, HttpResponse response, InputStream body, Throwable failure)
+            throws IOException {
+        boolean framing = failure instanceof BodyException;
+        int status = failure instanceof BodyException bodyFailure ? bodyFailure.status() : 500;
         if (status == 500) {
             LOG.log(System.Logger.Level.WARNING, "handler failed on " + request.requestLine(), failure);
         }
+        if (!(body instanceof RequestBody framed) || !framed.finished()) {
+            inputUnread = true;
+        }
         if (response.isCommitted()) {
-            // The head is out: the only way to tell the client is to cut the response short.
+            if (framing) {
+                // The application's response stands; it is ended properly and the connection
+                // closes after it, since the request's bytes can no longer be trusted.
+                response.requestClose();
+                finishQuietly(response);
+            }
+            // A handler that crashed half-way: cutting the response short is the only way to
+            // tell the client it is incomplete.
             return false;
         }
-        sendError(response, status, status == 500 ? null : failure.getMessage());
+        sendError(response, response.output.isHeadRequest(), status, status == 500 ? null : failure.getMessage());
         return false;
+    }
+
+    private void finishQuietly(HttpResponse response) {
+        try {
+            response.output.finish();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "could not end the response to " + conn.remoteAddress());
+        }
     }
 
     /**
@@ -242,6 +297,9 @@ public final class HttpConnection {
     private boolean drain(HttpConfig config, RequestHead head, InputStream body) {
         if (!(body instanceof RequestBody framed) || framed.finished()) {
             return true;
+        }
+        if (framed.failed()) {
+            return false;
         }
         if (head.expectContinue && !framed.started()) {
             return false;
@@ -264,13 +322,13 @@ public final class HttpConnection {
         }
     }
 
-    /** Answers with {@code status} and a short text body, and closes after it. */
-    private void sendError(HttpResponse response, int status, String message) throws IOException {
+    /** Answers {@code status} with a short text body (none to a HEAD request), and closes after it. */
+    private void sendError(HttpResponse response, boolean headRequest, int status, String message) {
         try {
             if (response.isCommitted()) {
                 return;
             }
-            response.begin(false, false, true);
+            response.begin(headRequest, false, true);
             response.statusPage(status, message);
             response.output.finish();
         } catch (IOException e) {

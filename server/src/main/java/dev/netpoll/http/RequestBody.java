@@ -7,12 +7,19 @@ import java.io.InputStream;
  * What the two body framings share: reading through the connection's {@link ConnInput}, the
  * {@code 100 Continue} hook before the first read, and the state the connection's drain logic
  * asks about. Owned by the request's task.
+ *
+ * <p>A failed read poisons the body: once the bytes can no longer be trusted to end where the
+ * framing says (a malformed chunk line, a stall, a short body), every later read fails with the
+ * same exception, whatever the application did with the first one, and the connection reads no
+ * further request after it.
  */
 abstract sealed class RequestBody extends InputStream permits FixedLengthBody, ChunkedBody {
 
     final ConnInput input;
     private final BodyStart beforeFirstRead;
     private boolean started;
+    private IOException failure;
+    private Runnable onPoisoned = () -> { };
 
     RequestBody(ConnInput input, BodyStart beforeFirstRead) {
         this.input = input;
@@ -25,6 +32,36 @@ abstract sealed class RequestBody extends InputStream permits FixedLengthBody, C
             started = true;
             beforeFirstRead.run();
         }
+    }
+
+    @Override
+    public final int read(byte[] b, int off, int len) throws IOException {
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            return readFramed(b, off, len);
+        } catch (IOException e) {
+            failure = e;
+            onPoisoned.run();
+            throw e;
+        }
+    }
+
+    /** Reads per the framing; any exception poisons the body. */
+    abstract int readFramed(byte[] b, int off, int len) throws IOException;
+
+    /**
+     * Runs {@code action} when a read first fails, so that a response committed afterwards already
+     * says {@code Connection: close}.
+     */
+    final void onPoisoned(Runnable action) {
+        onPoisoned = action;
+    }
+
+    /** Whether a read failed: the connection must close after this exchange. */
+    final boolean failed() {
+        return failure != null;
     }
 
     @Override

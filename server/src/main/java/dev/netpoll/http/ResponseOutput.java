@@ -77,6 +77,10 @@ final class ResponseOutput extends OutputStream {
         return committed;
     }
 
+    boolean isHeadRequest() {
+        return headRequest;
+    }
+
     /** Whether the connection cannot carry another response after this one. */
     boolean closesConnection() {
         return closeDelimited || response.closeRequested();
@@ -174,6 +178,11 @@ final class ResponseOutput extends OutputStream {
     }
 
     private void send(boolean last) throws IOException {
+        if (!committed && !sendsBody()) {
+            // Bytes written while the status still allowed a body (write, then setStatus(304)):
+            // none may follow the head, or the client reads them as the next response.
+            pos = HEAD_ROOM;
+        }
         if (!committed && compressible(last)) {
             gzip = new GzipEncoder();
         }
@@ -224,7 +233,9 @@ final class ResponseOutput extends OutputStream {
     /** Whether this response is to be gzipped; decided once, at commit (see ResponseCompression). */
     private boolean compressible(boolean last) {
         ResponseCompression policy = config.compression();
-        if (!policy.enabled() || !acceptsGzip || !sendsBody() || response.status() == 206
+        // A HEAD response is decided as its GET would be, so that it carries the same fields
+        // (RFC 9110 section 9.3.2); it just sends no body.
+        if (!policy.enabled() || !acceptsGzip || HttpStatus.forbidsBody(response.status()) || response.status() == 206
                 || response.headers().contains("Content-Encoding") || response.headers().contains("Content-Range")
                 || !policy.compresses(response.headers().get("Content-Type"))) {
             return false;
@@ -236,6 +247,19 @@ final class ResponseOutput extends OutputStream {
 
     /** The gzip path: compressed slices, with a Content-Length when the whole body fits at once. */
     private void sendCompressed(boolean last) throws IOException {
+        if (headRequest) {
+            if (!committed) {
+                // The compressed length is unknown without compressing what a GET would send:
+                // the head states the coding and no length (RFC 9110 section 8.6 allows that).
+                writeFully(ByteBuffer.wrap(head(false, -1)));
+                committed = true;
+            }
+            if (last) {
+                gzip.end();
+                gzip = null;
+            }
+            return;
+        }
         ensureBuffer();
         byte[] encoded = gzip.encode(buffer, HEAD_ROOM, pos - HEAD_ROOM, last);
         pos = HEAD_ROOM;
@@ -282,7 +306,9 @@ final class ResponseOutput extends OutputStream {
         long length = -1;
         if (!forbids) {
             if (gzip != null && compressedLength < 0) {
-                if (http10) {
+                if (headRequest) {
+                    // no framing: no body follows
+                } else if (http10) {
                     closeDelimited = true;
                 } else {
                     chunked = true;

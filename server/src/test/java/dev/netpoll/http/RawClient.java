@@ -13,43 +13,43 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A test client that writes raw bytes and reads HTTP/1.1 responses off a plain socket. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
-    record Response(int status, Map<String, String> headers, byte[] body) {
-        String text() {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
-    final Socket socket;
+    public final Socket socket;
     private final InputStream in;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(10_000);
         in = new BufferedInputStream(socket.getInputStream());
     }
 
-    RawClient send(String text) throws IOException {
+    public RawClient send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawClient send(byte[] bytes) throws IOException {
+    public RawClient send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
         return this;
     }
 
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /** Reads one response; {@code toHead} when it answers a HEAD request (no body follows). */
-    Response read(boolean toHead) throws IOException {
+    public Response read(boolean toHead) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -103,7 +103,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** True if the server closed the connection (end of stream) within the socket timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (SocketTimeoutException e) {
