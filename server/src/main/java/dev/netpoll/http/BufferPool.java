@@ -33,6 +33,7 @@ public final class BufferPool {
         try {
             NativeBuffer buffer = free.pollFirst();
             if (buffer != null) {
+                buffer.markLent();
                 buffer.buffer().clear();
                 return buffer;
             }
@@ -42,10 +43,18 @@ public final class BufferPool {
         return new NativeBuffer(bufferSize);
     }
 
-    /** Takes {@code buffer} back; the caller must not touch it afterwards. */
+    /**
+     * Takes {@code buffer} back; the caller must not touch it afterwards.
+     *
+     * @throws IllegalStateException if it was already given back: two owners would otherwise get
+     *         the same buffer from the next two acquires
+     */
     public void release(NativeBuffer buffer) {
         lock.lock();
         try {
+            if (!buffer.markReturned()) {
+                throw new IllegalStateException("buffer released twice");
+            }
             if (free.size() < maxPooled) {
                 free.addFirst(buffer);
             }

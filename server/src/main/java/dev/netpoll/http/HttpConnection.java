@@ -50,6 +50,8 @@ public final class HttpConnection {
      * client reads it, so {@link #linger} runs first.
      */
     private boolean inputUnread;
+    /** Task-owned: the response the exchange ended with (the server's error page, if it sent one), for the access log. */
+    private HttpResponse answered;
 
     HttpConnection(Conn conn, HttpServer server) {
         this.conn = conn;
@@ -136,9 +138,8 @@ public final class HttpConnection {
         var input = new ConnInput(conn, server.pool(), config);
         var output = new ResponseOutput(conn, server.pool(), config);
         var request = new HttpRequest(conn.remoteAddress(), conn.localAddress());
-        var response = new HttpResponse(output);
         try {
-            while (serveOne(config, input, output, request, response)) {
+            while (serveOne(config, input, output, request)) {
                 input.recycle();
                 output.release();
                 currentRequest = null;
@@ -175,8 +176,8 @@ public final class HttpConnection {
     }
 
     /** Serves one request; returns whether the connection carries another. */
-    private boolean serveOne(HttpConfig config, ConnInput input, ResponseOutput output,
-            HttpRequest request, HttpResponse response) throws IOException {
+    private boolean serveOne(HttpConfig config, ConnInput input, ResponseOutput output, HttpRequest request)
+            throws IOException {
         RequestHead head = request.head;
         head.reset(); // an error before the parser ran must not see the last request's method
         try {
@@ -185,9 +186,12 @@ public final class HttpConnection {
             }
         } catch (HttpException e) {
             inputUnread = true;
-            sendError(response, "HEAD".equals(head.method), e.status(), e.getMessage());
+            sendError(output, "HEAD".equals(head.method), e.status(), e.getMessage());
             return false;
         }
+        // A response per exchange: threads the handler hands it to may outlive the exchange.
+        var response = new HttpResponse(output, new Exchange());
+        answered = response;
         requests++;
         request.number++;
         currentRequest = head.requestLine();
@@ -199,7 +203,7 @@ public final class HttpConnection {
             server.requestFinished();
             AccessLog log = server.accessLog();
             if (log != null) {
-                log.log(request, response, output.bytesWritten(), start);
+                log.log(request, answered, output.bytesWritten(), start);
             }
         }
     }
@@ -213,7 +217,8 @@ public final class HttpConnection {
         if (config.maxBodySize() >= 0 && head.bodyLength > config.maxBodySize()) {
             // Refused before reading: the body's bytes would be taken for the next request.
             inputUnread = true;
-            sendError(response, response.output.isHeadRequest(), 413, "request body larger than " + config.maxBodySize() + " bytes");
+            response.exchange().end();
+            sendError(output, output.isHeadRequest(), 413, "request body larger than " + config.maxBodySize() + " bytes");
             return false;
         }
         request.trailers.clear();
@@ -227,6 +232,7 @@ public final class HttpConnection {
         }
         if (framed != null) {
             framed.onPoisoned(response::requestClose);
+            framed.guardedBy(response.exchange());
             body = framed;
         } else {
             body = InputStream.nullInputStream();
@@ -238,6 +244,14 @@ public final class HttpConnection {
             server.handler().handle(request, response);
         } catch (Throwable t) {
             failure = t;
+        }
+        if (!response.exchange().end()) {
+            // A thread the handler handed the exchange to is still reading or writing it: the
+            // connection's state is theirs, not ours, so it cannot carry another request.
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress()
+                    + ": the application still uses the exchange after it ended; closing");
+            conn.close();
+            return false;
         }
         if (failure != null) {
             if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
@@ -277,7 +291,7 @@ public final class HttpConnection {
             // tell the client it is incomplete.
             return false;
         }
-        sendError(response, response.output.isHeadRequest(), status, status == 500 ? null : failure.getMessage());
+        sendError(response.output, response.output.isHeadRequest(), status, status == 500 ? null : failure.getMessage());
         return false;
     }
 
@@ -310,7 +324,7 @@ public final class HttpConnection {
         try {
             long skipped = 0;
             byte[] sink = new byte[8192];
-            for (int n; (n = body.read(sink)) >= 0; ) {
+            for (int n; (n = framed.readTracked(sink, 0, sink.length)) >= 0; ) {
                 skipped += n;
                 if (skipped > config.maxDrainSize()) {
                     return false;
@@ -322,15 +336,19 @@ public final class HttpConnection {
         }
     }
 
-    /** Answers {@code status} with a short text body (none to a HEAD request), and closes after it. */
-    private void sendError(HttpResponse response, boolean headRequest, int status, String message) {
+    /**
+     * Answers {@code status} with a short text body (none to a HEAD request), and closes after it;
+     * a response of the server's own, since the application's exchange (if any) has ended.
+     */
+    private void sendError(ResponseOutput output, boolean headRequest, int status, String message) {
+        // Nothing of this exchange is committed: callers check (the output may still say committed
+        // for the previous response, which must not silence this one).
+        var response = new HttpResponse(output, new Exchange());
+        answered = response;
         try {
-            if (response.isCommitted()) {
-                return;
-            }
             response.begin(headRequest, false, true);
             response.statusPage(status, message);
-            response.output.finish();
+            output.finish();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "could not send " + status + " to " + conn.remoteAddress());
         }

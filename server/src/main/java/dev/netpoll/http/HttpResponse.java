@@ -5,20 +5,32 @@ import java.io.OutputStream;
 
 /**
  * The response a handler fills: status, header fields and a body stream. Nothing is sent until the
- * body outgrows the buffer, the handler flushes, or it returns. One instance per connection,
- * reused between keep-alive requests; owned by the connection's task.
+ * body outgrows the buffer, the handler flushes, or it returns.
+ *
+ * <p>One instance per exchange, used by the handler's thread or whichever thread it hands the
+ * response to; after the exchange ends every setter and the body fail with
+ * {@link IllegalStateException} (see {@link Exchange}). The connection's own calls (begin,
+ * requestClose, the getters) are not guarded: they run on its task.
  */
 public final class HttpResponse {
 
     private final HttpHeaders headers = new HttpHeaders();
     final ResponseOutput output;
+    private final Exchange exchange;
+    private final OutputStream body;
     private int status;
     private String reason;
     private long contentLength;
     private boolean closeRequested;
 
-    HttpResponse(ResponseOutput output) {
+    HttpResponse(ResponseOutput output, Exchange exchange) {
         this.output = output;
+        this.exchange = exchange;
+        this.body = new ExchangeOutput(output, exchange);
+    }
+
+    Exchange exchange() {
+        return exchange;
     }
 
     void begin(boolean headRequest, boolean http10, boolean closeAfter) {
@@ -44,6 +56,7 @@ public final class HttpResponse {
 
     /** Sets the status and, optionally, a reason phrase other than the standard one. */
     public HttpResponse status(int code, String reasonPhrase) {
+        exchange.checkLive();
         if (code < 100 || code > 999) {
             throw new IllegalArgumentException("status must have three digits, was " + code);
         }
@@ -66,6 +79,7 @@ public final class HttpResponse {
 
     /** Replaces the field {@code name}; null removes it. */
     public HttpResponse header(String name, String value) {
+        exchange.checkLive();
         checkName(name);
         if (value != null) {
             checkValue(value);
@@ -82,6 +96,7 @@ public final class HttpResponse {
     }
 
     public HttpResponse addHeader(String name, String value) {
+        exchange.checkLive();
         checkName(name);
         checkValue(value);
         if (name.equalsIgnoreCase("Content-Length")) {
@@ -93,6 +108,7 @@ public final class HttpResponse {
 
     /** Declares the body length; -1 for unknown (then chunked if it does not fit the buffer). */
     public HttpResponse contentLength(long length) {
+        exchange.checkLive();
         if (length < -1) {
             throw new IllegalArgumentException("content length must be -1 or more, was " + length);
         }
@@ -105,7 +121,7 @@ public final class HttpResponse {
     }
 
     public OutputStream body() {
-        return output;
+        return body;
     }
 
     public boolean isCommitted() {
@@ -114,11 +130,12 @@ public final class HttpResponse {
 
     /** Sends the head and what is buffered now. */
     public void flush() throws IOException {
-        output.flush();
+        body.flush();
     }
 
     /** Clears status, fields and buffered body; fails once committed. */
     public void reset() {
+        exchange.checkLive();
         output.discardBuffered();
         headers.clear();
         status = 200;
@@ -136,7 +153,7 @@ public final class HttpResponse {
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         header("Content-Type", "text/plain; charset=utf-8");
         contentLength(bytes.length);
-        output.write(bytes, 0, bytes.length);
+        body.write(bytes, 0, bytes.length);
     }
 
     /** Asks for the connection to close after this response ({@code Connection: close}). */

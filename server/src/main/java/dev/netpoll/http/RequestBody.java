@@ -20,6 +20,7 @@ abstract sealed class RequestBody extends InputStream permits FixedLengthBody, C
     private boolean started;
     private IOException failure;
     private Runnable onPoisoned = () -> { };
+    private Exchange exchange = new Exchange();
 
     RequestBody(ConnInput input, BodyStart beforeFirstRead) {
         this.input = input;
@@ -34,8 +35,23 @@ abstract sealed class RequestBody extends InputStream permits FixedLengthBody, C
         }
     }
 
+    /** Reads through {@code exchange}: a read after it ended fails instead of taking the next request's bytes. */
+    final void guardedBy(Exchange value) {
+        exchange = value;
+    }
+
     @Override
     public final int read(byte[] b, int off, int len) throws IOException {
+        exchange.enter();
+        try {
+            return readTracked(b, off, len);
+        } finally {
+            exchange.exit();
+        }
+    }
+
+    /** The connection's own read (the drain after the exchange): poisons on failure, not guarded. */
+    final int readTracked(byte[] b, int off, int len) throws IOException {
         if (failure != null) {
             throw failure;
         }

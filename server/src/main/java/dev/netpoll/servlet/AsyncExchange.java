@@ -134,12 +134,20 @@ final class AsyncExchange implements AsyncContext {
 
     @Override
     public ServletRequest getRequest() {
+        checkNotOver();
         return request;
     }
 
     @Override
     public ServletResponse getResponse() {
+        checkNotOver();
         return response;
+    }
+
+    private void checkNotOver() {
+        if (origin.isOver()) {
+            throw new IllegalStateException("the request of this async context has ended");
+        }
     }
 
     @Override

@@ -70,9 +70,14 @@ final class ContainerRequest implements HttpServletRequest {
     private volatile AsyncExchange async;
     private volatile boolean asyncStarted;
     private volatile boolean asyncSupported;
+    // Written once by the connection's task when the exchange ends; read by application threads.
+    private volatile boolean over;
     private ContainerResponse response;
     private List<MultipartPart> parts;
     private NetpollSession session;
+    private final java.util.concurrent.locks.ReentrantLock serviceLock = new java.util.concurrent.locks.ReentrantLock();
+    private boolean inService;
+    private List<Runnable> deferred;
     private java.util.function.Consumer<Runnable> taskStarter = r -> Thread.ofVirtual().name("netpoll-async").start(r);
 
     ContainerRequest(HttpRequest http, NetpollServletContext context, String requestUri, ServletMapper.Match match) {
@@ -110,6 +115,63 @@ final class ContainerRequest implements HttpServletRequest {
     /** The connection's task takes over: the request is no longer in async-started state. */
     void endAsync() {
         asyncStarted = false;
+    }
+
+    /** The exchange has ended: every async context of this request fails from now on. */
+    void over() {
+        over = true;
+    }
+
+    boolean isOver() {
+        return over;
+    }
+
+    /**
+     * Runs a read or write listener's work as a task, but not before {@code service()} has
+     * returned (Servlet 6.1 section 5.3): set during the dispatch, it waits in {@code deferred}
+     * until {@link #leaveService()}. {@code inService} and {@code deferred} are guarded by
+     * {@code serviceLock}: the application may set a listener from any thread.
+     */
+    void startListenerTask(Runnable work) {
+        serviceLock.lock();
+        try {
+            if (inService) {
+                if (deferred == null) {
+                    deferred = new ArrayList<>(2);
+                }
+                deferred.add(work);
+                return;
+            }
+        } finally {
+            serviceLock.unlock();
+        }
+        startTask(work);
+    }
+
+    /** The container is about to call the filter chain and servlet of a dispatch. */
+    void enterService() {
+        serviceLock.lock();
+        try {
+            inService = true;
+        } finally {
+            serviceLock.unlock();
+        }
+    }
+
+    /** The dispatch returned: listeners set during it start now. */
+    void leaveService() {
+        List<Runnable> start;
+        serviceLock.lock();
+        try {
+            inService = false;
+            start = deferred;
+            deferred = null;
+        } finally {
+            serviceLock.unlock();
+        }
+        if (start != null) {
+            start.forEach(this::startTask);
+        }
     }
 
     HttpRequest http() {

@@ -91,6 +91,7 @@ public final class ServletHandler implements HttpHandler {
             for (ServletRequestListener listener : context.requestListeners()) {
                 listener.requestDestroyed(event);
             }
+            request.over();
         }
     }
 
@@ -166,7 +167,12 @@ public final class ServletHandler implements HttpHandler {
             origin.setAsyncSupported(context.asyncSupported(type, path, match.servlet()));
             var chain = new FilterChainCall(context.filtersFor(type, path, match.servlet().getName()),
                     match.servlet().servlet());
-            chain.doFilter(request, response);
+            origin.enterService();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                origin.leaveService();
+            }
             return null;
         } catch (Throwable t) {
             return t;

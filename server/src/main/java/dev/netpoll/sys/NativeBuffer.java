@@ -14,6 +14,8 @@ public final class NativeBuffer {
 
     private final ByteBuffer buffer;
     private final long address;
+    // Guarded by the pool that lends this buffer: true from its return until it is lent again.
+    private boolean returned;
 
     public NativeBuffer(int capacity) {
         this.buffer = ByteBuffer.allocateDirect(capacity);
@@ -27,6 +29,20 @@ public final class NativeBuffer {
     /** Address of index 0. */
     public long address() {
         return address;
+    }
+
+    /** For the lending pool: marks the buffer returned; false if it already was (a double release). */
+    public boolean markReturned() {
+        if (returned) {
+            return false;
+        }
+        returned = true;
+        return true;
+    }
+
+    /** For the lending pool: the buffer has an owner again. */
+    public void markLent() {
+        returned = false;
     }
 
     public int capacity() {

@@ -60,6 +60,20 @@ class PipeliningTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
+    void malformedRequestAfterAGoodOneOnTheSameConnectionIsAnswered400(String transport) throws Exception {
+        try (var server = new TestServer(HttpConfig.DEFAULTS, SUMMARY, transport); var client = server.client()) {
+            client.send("GET /good HTTP/1.1\r\nHost: a\r\n\r\nGET /bad HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n");
+            assertThat(client.read().text()).isEqualTo("GET /good 0 0");
+            var refused = client.read();
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.header("Connection")).isEqualTo("close");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
     private static void pipelineOnce(TestServer server, Random random, int count) throws Exception {
         var wire = new ByteArrayOutputStream();
         List<String> expected = new ArrayList<>();

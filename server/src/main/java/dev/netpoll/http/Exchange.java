@@ -1,0 +1,58 @@
+package dev.netpoll.http;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lifetime of one request/response exchange on a connection, as the application sees it.
+ * The handler may hand the request and response to other threads (async servlets, listeners);
+ * once the exchange ends, whatever those threads still do with them fails fast with
+ * {@link IllegalStateException}, so nothing written or read late reaches the next exchange on
+ * the same connection, whose buffers and socket those objects would otherwise share.
+ *
+ * <p>Body reads and writes run between {@link #enter()} and {@link #exit()}; {@code lock} makes
+ * "the exchange is live" and "the operation runs" one step, so the connection's task, which
+ * calls {@link #end()} when the handler returns, never finds an application thread inside the
+ * socket or a pooled buffer after it. {@code ended} is written once, by the connection's task.
+ */
+final class Exchange {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean ended;
+
+    /** Starts a body operation; fails if the exchange has ended. */
+    void enter() {
+        lock.lock();
+        if (ended) {
+            lock.unlock();
+            throw ended();
+        }
+    }
+
+    void exit() {
+        lock.unlock();
+    }
+
+    /** Fails if the exchange has ended; for operations that touch only this exchange's objects. */
+    void checkLive() {
+        if (ended) {
+            throw ended();
+        }
+    }
+
+    /**
+     * Ends the exchange for the application. Returns false if an application thread is inside a
+     * body operation right now: the connection cannot go on, since that thread still uses it.
+     */
+    boolean end() {
+        ended = true;
+        if (lock.tryLock()) {
+            lock.unlock();
+            return true;
+        }
+        return false;
+    }
+
+    private static IllegalStateException ended() {
+        return new IllegalStateException("the request/response exchange has ended (completed, dispatched or timed out)");
+    }
+}

@@ -1,0 +1,31 @@
+package dev.netpoll.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** A pooled buffer has exactly one owner: releasing it twice is refused, not lent out twice. */
+class BufferPoolTest {
+
+    @Test
+    void releasingABufferTwiceIsRefused() {
+        var pool = new BufferPool(1024, 4);
+        var buffer = pool.acquire();
+        pool.release(buffer);
+        assertThatThrownBy(() -> pool.release(buffer)).isInstanceOf(IllegalStateException.class);
+        var first = pool.acquire();
+        var second = pool.acquire();
+        assertThat(first).isNotSameAs(second);
+    }
+
+    @Test
+    void releasingTwiceIsRefusedEvenWhenThePoolWasFull() {
+        var pool = new BufferPool(1024, 1);
+        var kept = pool.acquire();
+        var dropped = pool.acquire();
+        pool.release(kept);
+        pool.release(dropped);
+        assertThatThrownBy(() -> pool.release(dropped)).isInstanceOf(IllegalStateException.class);
+    }
+}
