@@ -102,6 +102,8 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
 
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
+        // Before anything is built: a setting we cannot honour must not leave a half-made server.
+        UnsupportedSettings.refuseIfRequested(this);
         ClassLoader classLoader = resourceLoader != null ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
         var context = new NetpollServletContext(settings.getContextPath().toString(), classLoader);
         configure(context);
