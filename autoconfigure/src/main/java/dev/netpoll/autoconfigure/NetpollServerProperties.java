@@ -20,8 +20,12 @@ public class NetpollServerProperties {
     /** Platform threads that block in epoll_wait when everything is idle; descriptors are sharded between them. */
     private int pollerThreads = 1;
 
-    /** Connections served at once; at the limit the server stops accepting until one closes. */
-    private int maxConnections = 8192;
+    /**
+     * Connections served at once; at the limit the server stops accepting until one closes. Unset:
+     * the process's descriptor limit (ulimit -n) less a reserve of 1024 (half the limit when it is
+     * below 2048) for files and outbound sockets, as logged at start-up.
+     */
+    private Integer maxConnections;
 
     /** Listen backlog: connections the kernel queues while accepting is paused. */
     private int acceptBacklog = 1024;
@@ -142,11 +146,11 @@ public class NetpollServerProperties {
         this.pollerThreads = pollerThreads;
     }
 
-    public int getMaxConnections() {
+    public Integer getMaxConnections() {
         return maxConnections;
     }
 
-    public void setMaxConnections(int maxConnections) {
+    public void setMaxConnections(Integer maxConnections) {
         this.maxConnections = maxConnections;
     }
 

@@ -4,6 +4,7 @@ import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.ResponseCompression;
 import java.util.List;
 import org.springframework.boot.web.server.Compression;
+import org.springframework.boot.web.server.Cookie;
 import dev.netpoll.servlet.NetpollServletContext;
 import jakarta.servlet.ServletException;
 import java.io.File;
@@ -101,6 +102,8 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
 
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
+        // Before anything is built: a setting we cannot honour must not leave a half-made server.
+        UnsupportedSettings.refuseIfRequested(this);
         ClassLoader classLoader = resourceLoader != null ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
         var context = new NetpollServletContext(settings.getContextPath().toString(), classLoader);
         configure(context);
@@ -148,6 +151,12 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         }
         if (settings.getSession().isPersistent()) {
             context.setSessionStoreDirectory(settings.getSession().getSessionStoreDirectory().getValidDirectory(true).toPath());
+        }
+        // Boot's session initializer sets every cookie attribute but SameSite, which each server
+        // applies itself (Tomcat through its cookie processor).
+        Cookie.SameSite sameSite = settings.getSession().getCookie().getSameSite();
+        if (sameSite != null) {
+            context.getSessionCookieConfig().setAttribute("SameSite", sameSite.attributeValue());
         }
         Duration sessionTimeout = settings.getSession().getTimeout();
         if (sessionTimeout != null && !sessionTimeout.isNegative()) {

@@ -1,5 +1,6 @@
 package dev.netpoll.autoconfigure;
 
+import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpServer;
 import dev.netpoll.poll.Transport;
@@ -10,6 +11,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.web.server.GracefulShutdownCallback;
@@ -91,7 +93,34 @@ public class NetpollWebServer implements WebServer {
         server = candidate;
         String contextPath = context.getContextPath();
         logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
-                + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport");
+                + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport, "
+                + connectionLimit());
+        warnIfAboveDescriptorLimit();
+    }
+
+    private String connectionLimit() {
+        OptionalLong descriptors = ConnectionLimit.descriptorLimit();
+        String limit = "at most " + config.maxConnections() + " connections";
+        if (descriptors.isEmpty()) {
+            return limit + " (descriptor limit unknown)";
+        }
+        if (config.maxConnections() != ConnectionLimit.byDefault()) {
+            return limit + " (configured; descriptor limit " + descriptors.getAsLong() + ")";
+        }
+        return limit + " (descriptor limit " + descriptors.getAsLong() + " less "
+                + (descriptors.getAsLong() - config.maxConnections()) + " in reserve)";
+    }
+
+    // A limit the descriptor table cannot back turns the connections past it into accept failures
+    // ("Too many open files") and starves the rest of the process of descriptors.
+    private void warnIfAboveDescriptorLimit() {
+        OptionalLong descriptors = ConnectionLimit.descriptorLimit();
+        int allowed = ConnectionLimit.byDefault();
+        if (descriptors.isPresent() && config.maxConnections() > allowed) {
+            logger.warn("server.netpoll.max-connections=" + config.maxConnections() + " is above the " + allowed
+                    + " that the descriptor limit (" + descriptors.getAsLong() + ", ulimit -n) leaves after a reserve for"
+                    + " files and outbound sockets: raise the limit or lower the property");
+        }
     }
 
     @Override

@@ -33,7 +33,6 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
         factory.setTransport(netpoll.getTransport().name().toLowerCase(java.util.Locale.ROOT));
         factory.setPollerThreads(atLeast(netpoll.getPollerThreads(), 1, "server.netpoll.poller-threads"));
         var config = factory.getHttpConfig().toBuilder()
-                .maxConnections(atLeast(netpoll.getMaxConnections(), 1, "server.netpoll.max-connections"))
                 .backlog(atLeast(netpoll.getAcceptBacklog(), 1, "server.netpoll.accept-backlog"))
                 .maxHeaderCount(atLeast(netpoll.getMaxHeaderCount(), 1, "server.netpoll.max-header-count"))
                 .headTimeout(positive(netpoll.getHeadTimeout(), "server.netpoll.head-timeout"))
@@ -43,6 +42,10 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
                 .maxBodySize(netpoll.getMaxBodySize() == null ? -1
                         : atLeast(netpoll.getMaxBodySize().toBytes(), 0, "server.netpoll.max-body-size"))
                 .maxDrainSize(atLeast(netpoll.getMaxDrainSize().toBytes(), 0, "server.netpoll.max-drain-size"));
+        if (netpoll.getMaxConnections() != null) {
+            // Unset keeps the engine's default, derived from the descriptor limit (ConnectionLimit).
+            config.maxConnections(atLeast(netpoll.getMaxConnections(), 1, "server.netpoll.max-connections"));
+        }
         var accesslog = netpoll.getAccesslog();
         if (accesslog.isEnabled()) {
             factory.setAccessLog(new AccessLogSettings(java.nio.file.Path.of(accesslog.getDirectory()).toAbsolutePath(),

@@ -10,7 +10,9 @@ import java.time.Duration;
  *                            {@code server.max-http-request-header-size}, 8 KiB)
  * @param maxHeaderCount      header fields per request (Tomcat: 100)
  * @param maxBodySize         request body bytes, or -1 for no limit (Tomcat and Jetty: none)
- * @param maxConnections      connections served at once; at the limit accepting pauses (Tomcat: 8192)
+ * @param maxConnections      connections served at once; at the limit accepting pauses (default: the
+ *                            descriptor limit less a reserve, see {@link ConnectionLimit}; Tomcat's 8192
+ *                            is a thread budget, which a parked task does not need)
  * @param headTimeout         from the first byte of a request to the end of its head (slowloris)
  * @param idleTimeout         keep-alive: how long a connection may wait for its next request
  * @param bodyReadTimeout     longest wait for the next bytes of a request body
@@ -36,7 +38,7 @@ public record HttpConfig(
         ResponseCompression compression) {
 
     public static final HttpConfig DEFAULTS = new HttpConfig(
-            8 * 1024, 100, -1, 8192,
+            8 * 1024, 100, -1, ConnectionLimit.byDefault(),
             Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
             2 * 1024 * 1024, null, 1024, ResponseCompression.OFF);
 

@@ -2,6 +2,7 @@ package dev.netpoll.autoconfigure.actuate;
 
 import dev.netpoll.autoconfigure.NetpollServers;
 import dev.netpoll.autoconfigure.NetpollWebServer;
+import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpConnection;
 import dev.netpoll.http.HttpServer;
@@ -93,6 +94,7 @@ public class NetpollEndpoint {
         map.put("maxHeaderCount", config.maxHeaderCount());
         map.put("maxBodySize", config.maxBodySize());
         map.put("maxConnections", config.maxConnections());
+        map.put("descriptorLimit", ConnectionLimit.descriptorLimit().isPresent() ? ConnectionLimit.descriptorLimit().getAsLong() : null);
         map.put("headTimeout", config.headTimeout().toString());
         map.put("idleTimeout", config.idleTimeout().toString());
         map.put("bodyReadTimeout", config.bodyReadTimeout().toString());
