@@ -130,6 +130,9 @@ public final class HttpConnection {
         var response = new HttpResponse(output);
         try {
             while (serveOne(config, input, output, request, response)) {
+                // A handler's leftover interrupt is not the next request's (a pooled thread is
+                // cleared between tasks the same way); a forced close is seen through the state.
+                Thread.interrupted();
                 input.recycle();
                 output.release();
                 currentRequest = null;

@@ -40,6 +40,9 @@ final class NioConn implements Conn {
         check(readDeadline, "read");
         reading = true;
         stats.parked(WaitReason.READ, 1);
+        // A JDK channel closes itself when used by an interrupted thread; a stale interrupt must
+        // not cost the connection (see PollDesc, Interrupts), so it is set aside for the call.
+        boolean interrupted = Thread.interrupted();
         try {
             return channel.read(dst);
         } catch (ClosedChannelException e) {
@@ -47,6 +50,9 @@ final class NioConn implements Conn {
         } finally {
             stats.parked(WaitReason.READ, -1);
             reading = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -60,6 +66,7 @@ final class NioConn implements Conn {
         check(writeDeadline, "write");
         writing = true;
         stats.parked(WaitReason.WRITE, 1);
+        boolean interrupted = Thread.interrupted(); // as in read
         try {
             // Not one call: on a virtual thread the JDK runs the "blocking" channel non-blocking
             // underneath, and a write may return after writing only part (seen losing 200 KB of
@@ -72,6 +79,9 @@ final class NioConn implements Conn {
         } finally {
             stats.parked(WaitReason.WRITE, -1);
             writing = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

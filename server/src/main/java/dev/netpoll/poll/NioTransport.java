@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * sweeper task every {@value DeadlineSweeper#PERIOD_MILLIS} ms and a passed deadline closes the
  * connection (a blocking channel read cannot be interrupted otherwise); {@link Conn#awaitReadable}
  * returns at once, so an idle connection's task holds its read buffer; parked counts are tasks
- * inside a blocking call; poller counters stay 0.
+ * inside a blocking call; poller counters stay 0. An interrupt that arrives during a blocking call
+ * closes the connection (the JDK's rule for interruptible channels); one already set before the
+ * call is set aside, as epoll waits do.
  */
 final class NioTransport implements Transport {
 
