@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +52,45 @@ class CarrierStarvationTest {
                 var again = first.send("GET /sleep HTTP/1.1\r\nHost: t\r\n\r\n").read();
                 assertThat(again.text()).as("the connection serves on, its next request not interrupted")
                         .isEqualTo("slept");
+            }
+        }
+    }
+
+    /**
+     * A CPU-bound handler holds the only carrier for two seconds; a request that arrived meanwhile
+     * is read and answered as soon as the carrier is free, not at a deadline.
+     */
+    @Test
+    void aRequestArrivingWhileACpuBoundHandlerHoldsTheCarrierIsServedRightAfter() throws Exception {
+        try (var child = server("epoll")) {
+            int port = Integer.parseInt(child.awaitLine("PORT", 30));
+            try (var busy = new RawClient(port); var other = new RawClient(port)) {
+                busy.send("GET /spin HTTP/1.1\r\nHost: t\r\n\r\n");
+                Thread.sleep(300);
+                other.send("GET /other HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(busy.read().text()).isEqualTo("spun 2000");
+                long freed = System.nanoTime();
+                assertThat(other.read().text()).isEqualTo("ok");
+                assertThat(Duration.ofNanos(System.nanoTime() - freed)).isLessThan(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /**
+     * A task pinned to the only carrier parks in a body read (its park blocks the carrier thread):
+     * the body's arrival must still wake it, although the poll task, a virtual thread, cannot run.
+     */
+    @Test
+    void aBodyArrivingWhileTheReaderIsPinnedToTheOnlyCarrierWakesIt() throws Exception {
+        try (var child = server("epoll")) {
+            int port = Integer.parseInt(child.awaitLine("PORT", 30));
+            try (var client = new RawClient(port)) {
+                long start = System.nanoTime();
+                client.send("POST /pinned-body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\n");
+                Thread.sleep(100);
+                client.send("hello");
+                assertThat(client.read().text()).isEqualTo("body=5");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
             }
         }
     }
