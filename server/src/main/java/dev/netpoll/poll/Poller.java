@@ -417,6 +417,11 @@ final class Poller implements Runnable {
         }
     }
 
+    /** The inner epoll descriptor, for diagnostics and fault-injection tests. */
+    int epollFd() {
+        return epfd;
+    }
+
     /** Stops the loop; the thread closes the epoll and eventfd descriptors on its way out. */
     void shutdown() {
         stopping = true;
