@@ -84,8 +84,7 @@ final class EpollListener implements Listener {
                 int fd = LibC.accept4(socket.fd(), peer.address(), peer.lengthAddressForFill(),
                         LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
                 if (fd >= 0) {
-                    setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
-                    return NetFd.open(fd, transport, peer.decode());
+                    return adopt(transport, fd, peer);
                 }
                 int errno = LibC.errno();
                 switch (errno) {
@@ -99,6 +98,22 @@ final class EpollListener implements Listener {
         } finally {
             pd.release();
         }
+    }
+
+    /**
+     * Sets up a freshly accepted descriptor and registers it. Owns {@code fd}: closes it if any
+     * step fails, so that an accept loop retrying through such failures leaks nothing.
+     */
+    static NetFd adopt(EpollTransport transport, int fd, SockAddr peer) throws SyscallException {
+        InetSocketAddress remote;
+        try {
+            setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
+            remote = peer.decode();
+        } catch (SyscallException | RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return NetFd.open(fd, transport, remote); // closes fd itself if registration fails
     }
 
     @Override

@@ -57,9 +57,16 @@ final class NioTransport implements Transport {
         return new NioListener(this, channel);
     }
 
+    /** Sets up an accepted channel; owns it, and closes it if that fails. */
     NioConn adopt(java.nio.channels.SocketChannel channel) throws IOException {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        var conn = new NioConn(channel, stats, conns::remove);
+        NioConn conn;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            conn = new NioConn(channel, stats, conns::remove);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         conns.add(conn);
         sweeper.ensureRunning();
         return conn;
