@@ -5,6 +5,7 @@ import dev.netpoll.sys.LibC;
 import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,8 +45,13 @@ final class EpollListener implements Listener {
             setIntOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
             var sa = new SockAddr();
             int length = sa.encode(address);
-            if (LibC.bind(fd, sa.address(), length) < 0) {
-                var cause = new SyscallException("bind", LibC.errno(), "on " + address);
+            int bound = LibC.bind(fd, sa.address(), length);
+            int errno = LibC.errno();
+            // bind reads the struct during the call: its memory must outlive it (sa is not used
+            // after taking its address, so the collector could otherwise free it meanwhile).
+            Reference.reachabilityFence(sa);
+            if (bound < 0) {
+                var cause = new SyscallException("bind", errno, "on " + address);
                 var failure = new BindException(cause.getMessage());
                 failure.initCause(cause);
                 throw failure;
@@ -70,8 +76,12 @@ final class EpollListener implements Listener {
 
     static void setIntOption(int fd, int level, int option, int value, String name) throws SyscallException {
         var buffer = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
-        if (LibC.setsockopt(fd, level, option, LibC.address(buffer), 4) < 0) {
-            throw new SyscallException("setsockopt", LibC.errno(), name);
+        int result = LibC.setsockopt(fd, level, option, LibC.address(buffer), 4);
+        int errno = LibC.errno();
+        // The kernel reads the value during the call; keep the buffer (and its memory) alive.
+        Reference.reachabilityFence(buffer);
+        if (result < 0) {
+            throw new SyscallException("setsockopt", errno, name);
         }
     }
 

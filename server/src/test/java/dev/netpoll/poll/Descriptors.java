@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
-/** libc calls only tests need: duplicating descriptors to inject faults, checking one is open. */
+/** libc calls only tests need: duplicating descriptors to inject faults, checking and reading them. */
 final class Descriptors {
 
     static {
@@ -19,6 +19,8 @@ final class Descriptors {
     static native int dup2(int fd, int target);
 
     static native int fcntl(int fd, int cmd, int arg);
+
+    static native int getsockopt(int fd, int level, int optname, long optval, long optlenPtr);
 
     /** True if {@code fd} names an open descriptor of this process. */
     static boolean isOpen(int fd) {
