@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Map;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 /** An ordinary Spring MVC application, as a user would write it, for the integration tests. */
 @SpringBootApplication
 public class SampleApplication {
+
+    /** Runs the application in a process of its own, as a user's {@code main} does. */
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
 
     record Item(@NotBlank String name, @Min(1) int quantity) {
     }

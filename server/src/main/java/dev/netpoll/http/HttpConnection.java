@@ -140,6 +140,9 @@ public final class HttpConnection {
         var request = new HttpRequest(conn.remoteAddress(), conn.localAddress());
         try {
             while (serveOne(config, input, output, request)) {
+                // A handler's leftover interrupt is not the next request's (a pooled thread is
+                // cleared between tasks the same way); a forced close is seen through the state.
+                Thread.interrupted();
                 input.recycle();
                 output.release();
                 currentRequest = null;

@@ -5,6 +5,7 @@ import dev.netpoll.sys.LibC;
 import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -44,8 +45,13 @@ final class EpollListener implements Listener {
             setIntOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
             var sa = new SockAddr();
             int length = sa.encode(address);
-            if (LibC.bind(fd, sa.address(), length) < 0) {
-                var cause = new SyscallException("bind", LibC.errno(), "on " + address);
+            int bound = LibC.bind(fd, sa.address(), length);
+            int errno = LibC.errno();
+            // bind reads the struct during the call: its memory must outlive it (sa is not used
+            // after taking its address, so the collector could otherwise free it meanwhile).
+            Reference.reachabilityFence(sa);
+            if (bound < 0) {
+                var cause = new SyscallException("bind", errno, "on " + address);
                 var failure = new BindException(cause.getMessage());
                 failure.initCause(cause);
                 throw failure;
@@ -70,8 +76,12 @@ final class EpollListener implements Listener {
 
     static void setIntOption(int fd, int level, int option, int value, String name) throws SyscallException {
         var buffer = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
-        if (LibC.setsockopt(fd, level, option, LibC.address(buffer), 4) < 0) {
-            throw new SyscallException("setsockopt", LibC.errno(), name);
+        int result = LibC.setsockopt(fd, level, option, LibC.address(buffer), 4);
+        int errno = LibC.errno();
+        // The kernel reads the value during the call; keep the buffer (and its memory) alive.
+        Reference.reachabilityFence(buffer);
+        if (result < 0) {
+            throw new SyscallException("setsockopt", errno, name);
         }
     }
 
@@ -84,8 +94,7 @@ final class EpollListener implements Listener {
                 int fd = LibC.accept4(socket.fd(), peer.address(), peer.lengthAddressForFill(),
                         LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
                 if (fd >= 0) {
-                    setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
-                    return NetFd.open(fd, transport, peer.decode());
+                    return adopt(transport, fd, peer);
                 }
                 int errno = LibC.errno();
                 switch (errno) {
@@ -99,6 +108,22 @@ final class EpollListener implements Listener {
         } finally {
             pd.release();
         }
+    }
+
+    /**
+     * Sets up a freshly accepted descriptor and registers it. Owns {@code fd}: closes it if any
+     * step fails, so that an accept loop retrying through such failures leaks nothing.
+     */
+    static NetFd adopt(EpollTransport transport, int fd, SockAddr peer) throws SyscallException {
+        InetSocketAddress remote;
+        try {
+            setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
+            remote = peer.decode();
+        } catch (SyscallException | RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        return NetFd.open(fd, transport, remote); // closes fd itself if registration fails
     }
 
     @Override

@@ -54,6 +54,9 @@ final class NioConn implements Conn {
         check(readDeadline, "read");
         reading = true;
         stats.parked(WaitReason.READ, 1);
+        // A JDK channel closes itself when used by an interrupted thread; a stale interrupt must
+        // not cost the connection (see PollDesc, Interrupts), so it is set aside for the call.
+        boolean interrupted = Thread.interrupted();
         try {
             return channel.read(dst);
         } catch (ClosedChannelException e) {
@@ -61,6 +64,9 @@ final class NioConn implements Conn {
         } finally {
             stats.parked(WaitReason.READ, -1);
             reading = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -74,6 +80,7 @@ final class NioConn implements Conn {
         check(writeDeadline, "write");
         writing = true;
         stats.parked(WaitReason.WRITE, 1);
+        boolean interrupted = Thread.interrupted(); // as in read
         try {
             // Not one call: on a virtual thread the JDK runs the "blocking" channel non-blocking
             // underneath, and a write may return after writing only part (seen losing 200 KB of
@@ -86,6 +93,9 @@ final class NioConn implements Conn {
         } finally {
             stats.parked(WaitReason.WRITE, -1);
             writing = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -133,7 +143,7 @@ final class NioConn implements Conn {
      * Hands over the byte {@link #awaitReadable()} took, plus whatever the kernel already holds
      * (its count asked without blocking), so that a reader gets the bytes that arrived together.
      */
-    private int takeEarly(ByteBuffer dst) throws IOException {
+    private int takeEarly(ByteBuffer dst) {
         if (earlyState == EARLY_EOF) {
             return -1;
         }
@@ -146,11 +156,12 @@ final class NioConn implements Conn {
         int limit = dst.limit();
         dst.limit(dst.position() + queued);
         try {
-            // Does not block: at least this many bytes are queued.
-            int n = channel.read(dst);
+            // Does not block: at least this many bytes are queued. Through read(), which sets a
+            // stale interrupt aside for the channel call.
+            int n = read(dst);
             return n > 0 ? 1 + n : 1;
-        } catch (ClosedChannelException e) {
-            return 1;
+        } catch (IOException e) {
+            return 1; // the byte already taken is delivered; the failure shows on the next read
         } finally {
             dst.limit(limit);
         }

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * sweeper task every {@value DeadlineSweeper#PERIOD_MILLIS} ms and a passed deadline closes the
  * connection (a blocking channel read cannot be interrupted otherwise); {@link Conn#awaitReadable}
  * returns at once, so an idle connection's task holds its read buffer; parked counts are tasks
- * inside a blocking call; poller counters stay 0.
+ * inside a blocking call; poller counters stay 0. An interrupt that arrives during a blocking call
+ * closes the connection (the JDK's rule for interruptible channels); one already set before the
+ * call is set aside, as epoll waits do.
  */
 final class NioTransport implements Transport {
 
@@ -55,9 +57,16 @@ final class NioTransport implements Transport {
         return new NioListener(this, channel);
     }
 
+    /** Sets up an accepted channel; owns it, and closes it if that fails. */
     NioConn adopt(java.nio.channels.SocketChannel channel) throws IOException {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        var conn = new NioConn(channel, stats, conns::remove);
+        NioConn conn;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            conn = new NioConn(channel, stats, conns::remove);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         conns.add(conn);
         sweeper.ensureRunning();
         return conn;

@@ -41,6 +41,14 @@ import java.util.concurrent.locks.LockSupport;
  * {@code close(2)}). So the descriptor number cannot be reused by the kernel while an operation of
  * ours may still pass it to a system call.
  *
+ * <h2>Interrupts</h2>
+ * A wait here is not interruptible, as in Go, which has no interrupts: only readiness, a close or a
+ * deadline end it. A virtual thread's park returns at once while its interrupt flag is set, so a
+ * waiter clears the flag before each park and sets it again when the wait ends: a stale interrupt
+ * (a handler that left its task interrupted) neither spins on the carrier nor is lost to code that
+ * checks it later. Whoever means to end a wait closes the descriptor ({@code forceClose} closes
+ * before it interrupts), and the close wakes the waiter through its slot.
+ *
  * <h2>Threads</h2>
  * Slots and {@code state} are changed with CAS from the owning tasks, the poller thread and
  * closers. Deadlines are volatile: written by any thread, read by the waiter and the sweep.
@@ -271,14 +279,20 @@ final class PollDesc {
         // announcement found no waiter to wake, so we must see its effect here.
         if (!expired(read) && slot.compareAndSet(this, WAIT, self)) {
             stats.parked(reason, 1);
+            boolean interrupted = false;
             try {
                 // Untimed: a passed deadline is enforced by the poller's sweep (expire), which
                 // moves the slot to nil like a close does. See Poller for why not timed parks.
                 while (slot.getVolatile(this) == self && !isClosing()) {
+                    // Cleared before every park, or the park would return at once (see Interrupts).
+                    interrupted |= Thread.interrupted();
                     LockSupport.park(this);
                 }
             } finally {
                 stats.parked(reason, -1);
+                if (interrupted) {
+                    self.interrupt();
+                }
             }
         }
         Object old = slot.getAndSet(this, null);

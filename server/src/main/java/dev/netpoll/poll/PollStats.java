@@ -18,6 +18,8 @@ public final class PollStats {
     final LongAdder eventsDelivered = new LongAdder();
     final LongAdder wakeups = new LongAdder();
     final AtomicLong registered = new AtomicLong();
+    final LongAdder monitorWakeups = new LongAdder();
+    final LongAdder pollTaskRestarts = new LongAdder();
 
     void parked(WaitReason reason, int delta) {
         adder(reason).add(delta);
@@ -49,6 +51,20 @@ public final class PollStats {
     /** Parked tasks the poller made runnable. */
     public long wakeups() {
         return wakeups.sum();
+    }
+
+    /**
+     * Parked tasks the poller's platform thread readied itself because the poll task could not run
+     * (no free carrier) for {@value Poller#MONITOR_MILLIS} ms; part of {@link #wakeups()}. A count
+     * that keeps rising says the carriers are saturated or pinned.
+     */
+    public long monitorWakeups() {
+        return monitorWakeups.sum();
+    }
+
+    /** Poll tasks that died on a failed system call and were restarted (0 when healthy). */
+    public long pollTaskRestarts() {
+        return pollTaskRestarts.sum();
     }
 
     /** Descriptors registered with the poller right now. */

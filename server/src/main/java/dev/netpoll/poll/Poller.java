@@ -35,10 +35,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * of the raw server's throughput. The sweep costs one pass over the registered descriptors per
  * period instead, and deadlines fire up to one period late.
  *
+ * <h2>The monitor (Go's sysmon)</h2>
+ * Edges become wake-ups in the poll task, a virtual thread, so they need a free carrier. When every
+ * carrier is taken (a task pinned in a park, CPU-bound handlers) the poll task cannot run, and a
+ * waiter would sleep until its deadline even though its data is there. So the platform thread
+ * watches the poll task as Go's sysmon watches the scheduler: whenever the poll task owes a poll
+ * (it was handed events, or it is not parked idle) and has not polled for {@value #MONITOR_MILLIS}
+ * ms, the platform thread polls the inner epoll itself, without blocking, and readies the waiters.
+ * Both may then consume events concurrently: edge-triggered, each event is reported to one of them
+ * once, and readying a slot twice is harmless ({@link PollDesc#ready} is idempotent), so no event
+ * is handled wrongly and none is lost. The platform thread also restarts a poll task that died (a
+ * failed {@code epoll_wait} or {@code epoll_ctl}), with a back-off, and counts it; until then the
+ * monitor keeps its connections served.
+ *
  * <h2>Threads</h2>
- * The loop runs on its own platform thread, the only thread that reads {@code events}. The
- * descriptor table is written by registering and closing tasks (under {@code tableLock} when it
- * grows) and read by the loop with acquire semantics.
+ * The platform thread owns {@code outerEvents}, {@code monitorEvents} and the restart book-keeping;
+ * the poll task owns {@code events} and writes {@code lastPoll} and {@code idle}, which the platform
+ * thread reads. The descriptor table is written by registering and closing tasks (under
+ * {@code tableLock} when it grows) and read by both pollers with acquire semantics.
  */
 final class Poller implements Runnable {
 
@@ -47,6 +61,9 @@ final class Poller implements Runnable {
     private static final long INNER_TOKEN = -2L;
     private static final int MAX_EVENTS = 256;
     static final int SWEEP_MILLIS = 50;
+    /** Go's sysmon polls the network when nobody has for 10 ms. */
+    static final int MONITOR_MILLIS = 10;
+    private static final long MAX_RESTART_DELAY_NANOS = 1_000_000_000L;
     private static final VarHandle TABLE_SLOT = MethodHandles.arrayElementVarHandle(PollDesc[].class);
 
     // The eventfd counter increment, shared read-only by every waker.
@@ -62,6 +79,7 @@ final class Poller implements Runnable {
     private final EpollEvents events = new EpollEvents(MAX_EVENTS);
     // Read by the platform thread only.
     private final EpollEvents outerEvents = new EpollEvents(4);
+    private final EpollEvents monitorEvents = new EpollEvents(MAX_EVENTS);
     // epoll_ctl's input struct; guarded by ctlLock (registrations come from many tasks).
     private final EpollEvents ctlEvent = new EpollEvents(1);
     private final ReentrantLock ctlLock = new ReentrantLock();
@@ -71,8 +89,14 @@ final class Poller implements Runnable {
     private final ReentrantLock tableLock = new ReentrantLock();
     private volatile PollDesc[] table = new PollDesc[1024];
     private volatile boolean stopping;
+    private final String name;
     private final Thread thread;
-    private final Thread pollTask;
+    /** The current poll task; replaced by the platform thread when one dies. */
+    private volatile Thread pollTask;
+    /** Written by the poll task: System.nanoTime() when it last polled or woke up. */
+    private volatile long lastPoll = System.nanoTime();
+    /** Written by the poll task: true while it is parked with the outer epoll armed. */
+    private volatile boolean idle;
 
     Poller(String name, PollStats stats) throws SyscallException {
         this.stats = stats;
@@ -95,6 +119,7 @@ final class Poller implements Runnable {
         }
         ctl(outerFd, LibC.EPOLL_CTL_ADD, eventFd, LibC.EPOLLIN | LibC.EPOLLET, WAKE_TOKEN);
         ctl(outerFd, LibC.EPOLL_CTL_ADD, epfd, LibC.EPOLLIN | LibC.EPOLLONESHOT, INNER_TOKEN);
+        this.name = name;
         pollTask = Thread.ofVirtual().name(name + "-task").unstarted(this::pollLoop);
         // Not a daemon: a running transport keeps the JVM alive, as Tomcat's threads do; every
         // other Netpoll thread is virtual. Closing the transport ends it.
@@ -177,14 +202,18 @@ final class Poller implements Runnable {
 
     /**
      * The platform thread: blocks on the outer epoll, which reports the inner one readable when
-     * the poll task has parked with nothing to do, and sweeps deadlines every period.
+     * the poll task has parked with nothing to do, sweeps deadlines every period, and acts as the
+     * monitor (see the class comment) while the poll task owes a poll.
      */
     @Override
     public void run() {
         long nextSweep = System.nanoTime() + SWEEP_MILLIS * 1_000_000L;
+        var monitor = new Monitor();
         try {
             while (!stopping) {
-                int n = LibC.epoll_wait(outerFd, outerEvents.address(), outerEvents.capacity(), SWEEP_MILLIS);
+                int timeout = monitor.owed() ? MONITOR_MILLIS
+                        : (int) Math.clamp((nextSweep - System.nanoTime()) / 1_000_000L + 1, 1, SWEEP_MILLIS);
+                int n = LibC.epoll_wait(outerFd, outerEvents.address(), outerEvents.capacity(), timeout);
                 stats.waitCalls.increment();
                 if (n < 0) {
                     int errno = LibC.errno();
@@ -197,6 +226,8 @@ final class Poller implements Runnable {
                 }
                 for (int i = 0; i < n; i++) {
                     if (outerEvents.data(i) == INNER_TOKEN) {
+                        // Handed off before the unpark, so that the task's next lastPoll is later.
+                        monitor.handedOff(System.nanoTime());
                         LockSupport.unpark(pollTask);
                     } else {
                         LibC.read(eventFd, eventFdAddress, 8);
@@ -204,21 +235,110 @@ final class Poller implements Runnable {
                     }
                 }
                 long now = System.nanoTime();
+                monitor.check(now);
                 if (now - nextSweep >= 0) {
                     sweep(now);
                     nextSweep = now + SWEEP_MILLIS * 1_000_000L;
                 }
             }
         } finally {
-            LockSupport.unpark(pollTask);
+            Thread task = pollTask;
+            LockSupport.unpark(task);
             try {
-                pollTask.join(1000);
+                task.join(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             LibC.close(eventFd);
             LibC.close(outerFd);
             LibC.close(epfd);
+        }
+    }
+
+    /** The platform thread's watch over the poll task; state owned by the platform thread. */
+    private final class Monitor {
+
+        /** When the platform thread last unparked the poll task with events; valid if handedOff. */
+        private long handedOffAt;
+        private boolean handedOff;
+        private long restartDelay;
+        private long restartAt;
+        private long restartedAt;
+        private boolean failing;
+
+        void handedOff(long now) {
+            if (!handedOff) {
+                handedOff = true;
+                handedOffAt = now;
+            }
+        }
+
+        /** True while the poll task owes a poll: it was handed events, or it is not parked idle. */
+        boolean owed() {
+            return handedOff || !idle;
+        }
+
+        void check(long now) {
+            restartIfDead(now);
+            long last = lastPoll;
+            if (handedOff && last - handedOffAt >= 0) {
+                handedOff = false; // it has run since the hand-off
+            }
+            if (!owed()) {
+                return;
+            }
+            long since = handedOff ? handedOffAt : last;
+            if (now - since >= MONITOR_MILLIS * 1_000_000L) {
+                pollForTheTask();
+            }
+        }
+
+        /** Polls the inner epoll without blocking, on this platform thread, and readies waiters. */
+        private void pollForTheTask() {
+            int n;
+            do {
+                n = LibC.epoll_wait(epfd, monitorEvents.address(), MAX_EVENTS, 0);
+                stats.waitCalls.increment();
+                if (n < 0) {
+                    int errno = LibC.errno();
+                    if (errno != Errno.EINTR && !failing) {
+                        failing = true;
+                        LOG.log(System.Logger.Level.WARNING, "poller " + name + " monitor cannot poll",
+                                new SyscallException("epoll_wait", errno));
+                    }
+                    return;
+                }
+                failing = false;
+                long woken = dispatch(monitorEvents, n);
+                stats.wakeups.add(woken);
+                stats.monitorWakeups.add(woken);
+            } while (n == MAX_EVENTS);
+        }
+
+        /**
+         * Starts a new poll task if the current one died, at most once per back-off (10 ms,
+         * doubling to 1 s, reset once a restarted task has lived a second).
+         */
+        private void restartIfDead(long now) {
+            Thread task = pollTask;
+            if (task.isAlive()) {
+                if (restartDelay != 0 && now - restartedAt >= MAX_RESTART_DELAY_NANOS) {
+                    restartDelay = 0;
+                }
+                return;
+            }
+            if (stopping || restartDelay != 0 && now - restartAt < 0) {
+                return;
+            }
+            restartDelay = restartDelay == 0 ? MONITOR_MILLIS * 1_000_000L
+                    : Math.min(restartDelay * 2, MAX_RESTART_DELAY_NANOS);
+            restartAt = now + restartDelay;
+            restartedAt = now;
+            stats.pollTaskRestarts.increment();
+            LOG.log(System.Logger.Level.WARNING, "poll task of " + name + " died; restarting it");
+            Thread restarted = Thread.ofVirtual().name(name + "-task").unstarted(Poller.this::pollLoop);
+            pollTask = restarted;
+            restarted.start();
         }
     }
 
@@ -230,40 +350,52 @@ final class Poller implements Runnable {
      * reports it at once, so an event that slips in between is not lost.
      */
     private void pollLoop() {
-        while (!stopping) {
-            int n = LibC.epoll_wait(epfd, events.address(), MAX_EVENTS, 0);
-            stats.waitCalls.increment();
-            if (n > 0) {
-                dispatch(n);
-                Thread.yield();
-                continue;
-            }
-            if (n < 0 && LibC.errno() != Errno.EINTR) {
-                LOG.log(System.Logger.Level.ERROR, "poll task stops", new SyscallException("epoll_wait", LibC.errno()));
-                return;
-            }
-            try {
+        try {
+            while (!stopping) {
+                lastPoll = System.nanoTime();
+                int n = LibC.epoll_wait(epfd, events.address(), MAX_EVENTS, 0);
+                stats.waitCalls.increment();
+                if (n > 0) {
+                    stats.wakeups.add(dispatch(events, n));
+                    Thread.yield();
+                    continue;
+                }
+                if (n < 0) {
+                    int errno = LibC.errno();
+                    if (errno == Errno.EINTR) {
+                        continue;
+                    }
+                    throw new SyscallException("epoll_wait", errno);
+                }
                 ctl(outerFd, LibC.EPOLL_CTL_MOD, epfd, LibC.EPOLLIN | LibC.EPOLLONESHOT, INNER_TOKEN);
-            } catch (SyscallException e) {
-                LOG.log(System.Logger.Level.ERROR, "poll task stops", e);
-                return;
+                // Idle only once armed: an event from here on reaches the platform thread.
+                idle = true;
+                LockSupport.park(this);
+                lastPoll = System.nanoTime(); // before idle = false: never idle=false with a stale time
+                idle = false;
             }
-            LockSupport.park(this);
+        } catch (SyscallException | RuntimeException e) {
+            if (!stopping) {
+                LOG.log(System.Logger.Level.ERROR, "poll task of " + name + " failed", e);
+            }
+        } finally {
+            idle = false;
         }
     }
 
-    private void dispatch(int n) {
+    /** Hands {@code n} events in {@code polled} to their descriptors; returns the tasks woken. */
+    private long dispatch(EpollEvents polled, int n) {
         long delivered = 0;
         long woken = 0;
         for (int i = 0; i < n; i++) {
-            long token = events.data(i);
+            long token = polled.data(i);
             int fd = (int) token;
             PollDesc[] t = table;
             PollDesc pd = fd < t.length ? (PollDesc) TABLE_SLOT.getAcquire(t, fd) : null;
             if (pd == null || pd.seq != (int) (token >>> 32)) {
                 continue; // a late event for a closed descriptor whose number may be reused
             }
-            int mask = events.events(i);
+            int mask = polled.events(i);
             boolean readable = (mask & (LibC.EPOLLIN | LibC.EPOLLRDHUP | LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
             boolean writable = (mask & (LibC.EPOLLOUT | LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
             boolean hangUp = (mask & (LibC.EPOLLRDHUP | LibC.EPOLLHUP | LibC.EPOLLERR)) != 0;
@@ -271,7 +403,7 @@ final class Poller implements Runnable {
             delivered++;
         }
         stats.eventsDelivered.add(delivered);
-        stats.wakeups.add(woken);
+        return woken;
     }
 
     /** Wakes every waiter of this poller whose deadline has passed. */
@@ -283,6 +415,11 @@ final class Poller implements Runnable {
                 pd.expire(now);
             }
         }
+    }
+
+    /** The inner epoll descriptor, for diagnostics and fault-injection tests. */
+    int epollFd() {
+        return epfd;
     }
 
     /** Stops the loop; the thread closes the epoll and eventfd descriptors on its way out. */

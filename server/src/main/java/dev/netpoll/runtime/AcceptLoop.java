@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Tomcat's {@code maxConnections} does. A failing {@code accept} (out of descriptors, say) is
  * logged and retried after a back-off of 5 ms doubling to 1 s, as Go's {@code Server.Serve} does;
  * closing the listener ends the loop.
+ *
+ * <p>While the loop runs, a non-daemon platform thread waits for it to end, as Tomcat's await
+ * thread does. Tasks are virtual threads, which are daemons, so without it a process whose
+ * {@code main} returned after starting a server would exit at once, on any transport that has no
+ * platform thread of its own (the nio transport; epoll's poller thread had hidden this).
  */
 public final class AcceptLoop implements Runnable {
 
@@ -37,9 +42,17 @@ public final class AcceptLoop implements Runnable {
         this.permits = new Semaphore(maxConnections);
     }
 
-    /** Starts the loop as a task. */
+    /** Starts the loop as a task, and the platform thread that keeps the JVM alive while it runs. */
     public Thread start() {
-        return tasks.start(this);
+        Thread loop = tasks.start(this);
+        Thread.ofPlatform().name("netpoll-await-" + listener.localAddress().getPort()).daemon(false).start(() -> {
+            try {
+                loop.join();
+            } catch (InterruptedException e) {
+                // Asked to stop waiting: the JVM may exit while the loop still runs.
+            }
+        });
+        return loop;
     }
 
     @Override

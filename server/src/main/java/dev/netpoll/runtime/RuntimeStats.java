@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  * @param pollerWaits      {@code epoll_wait} calls so far
  * @param pollerEvents     readiness events delivered so far
  * @param pollerWakeups    parked tasks the poller readied so far
+ * @param monitorWakeups   of those, tasks the poller's platform thread readied itself because the
+ *                         poll task found no free carrier (Go's sysmon)
+ * @param pollTaskRestarts poll tasks restarted after dying on a failed system call
  * @param registeredFds    descriptors registered with the poller now
  * @param osThreads        live platform threads of the JVM ({@code ThreadMXBean.getThreadCount})
  * @param parallelism      the carrier scheduler's parallelism (Go's GOMAXPROCS)
@@ -38,6 +41,8 @@ public record RuntimeStats(
         long pollerWaits,
         long pollerEvents,
         long pollerWakeups,
+        long monitorWakeups,
+        long pollTaskRestarts,
         long registeredFds,
         int osThreads,
         int parallelism,
@@ -58,6 +63,8 @@ public record RuntimeStats(
                 poll.waitCalls(),
                 poll.eventsDelivered(),
                 poll.wakeups(),
+                poll.monitorWakeups(),
+                poll.pollTaskRestarts(),
                 poll.registered(),
                 ManagementFactory.getThreadMXBean().getThreadCount(),
                 CarrierScheduler.parallelism(),

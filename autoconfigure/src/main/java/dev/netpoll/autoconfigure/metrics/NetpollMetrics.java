@@ -95,6 +95,11 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
                 .description("Readiness events delivered to descriptors").tags(tags).register(registry));
         meters.add(FunctionCounter.builder("netpoll.poller.wakeups", server, stat(RuntimeStats::pollerWakeups))
                 .description("Parked tasks the poller made runnable").tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("netpoll.poller.monitor.wakeups", server, stat(RuntimeStats::monitorWakeups))
+                .description("Parked tasks the poller thread made runnable itself because no carrier was free")
+                .tags(tags).register(registry));
+        meters.add(FunctionCounter.builder("netpoll.poller.restarts", server, stat(RuntimeStats::pollTaskRestarts))
+                .description("Poll tasks restarted after a failed system call").tags(tags).register(registry));
         meters.add(Gauge.builder("netpoll.poller.descriptors", server, stat(RuntimeStats::registeredFds))
                 .description("Descriptors registered with the poller").tags(tags).register(registry));
         bound.put(namespace, meters);

@@ -1,0 +1,62 @@
+package dev.netpoll.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpoll.sys.LibC;
+import java.io.DataInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How a poller survives failures of its own system calls. */
+@Timeout(60)
+class PollerFaultTest {
+
+    /**
+     * The poll task's epoll_wait fails (the epoll descriptor number briefly names an eventfd, so
+     * the kernel answers EINVAL); once the descriptor is good again, connections of that poller
+     * are served again and the restart is counted.
+     */
+    @Test
+    void aPollTaskKilledByAFailedEpollWaitIsRestartedAndConnectionsCarryOn() throws Exception {
+        try (var server = new EchoServer("epoll", EchoServer.echo(4096));
+                var socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(10_000);
+            var in = new DataInputStream(socket.getInputStream());
+            assertThat(roundTrip(socket, in, "one")).isEqualTo("one");
+
+            int epfd = ((EpollTransport) server.transport).pollerFor(0).epollFd();
+            int saved = Descriptors.dup(epfd);
+            int bogus = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+            assertThat(saved).isNotNegative();
+            assertThat(bogus).isNotNegative();
+            try {
+                assertThat(Descriptors.dup2(bogus, epfd)).isEqualTo(epfd);
+                // Readiness of the real epoll still reaches the platform thread, which unparks the
+                // poll task into a failing epoll_wait.
+                socket.getOutputStream().write("two".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(300);
+            } finally {
+                Descriptors.dup2(saved, epfd);
+                LibC.close(saved);
+                LibC.close(bogus);
+            }
+            assertThat(read(in, 3)).isEqualTo("two");
+            assertThat(roundTrip(socket, in, "three")).isEqualTo("three");
+            assertThat(server.transport.stats().pollTaskRestarts()).isPositive();
+        }
+    }
+
+    private static String roundTrip(Socket socket, DataInputStream in, String text) throws Exception {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        return read(in, text.length());
+    }
+
+    private static String read(DataInputStream in, int length) throws Exception {
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+}
