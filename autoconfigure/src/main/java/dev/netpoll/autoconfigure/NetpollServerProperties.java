@@ -36,6 +36,12 @@ public class NetpollServerProperties {
     /** Longest time a keep-alive connection may wait for its next request. */
     private Duration idleTimeout = Duration.ofSeconds(60);
 
+    /**
+     * Graceful shutdown: how long a keep-alive connection must have waited for its next request
+     * before it is closed; a request that arrives sooner is served with Connection: close.
+     */
+    private Duration shutdownQuietPeriod = Duration.ofSeconds(1);
+
     /** Longest stall while reading a request body (408 when it passes). */
     private Duration bodyReadTimeout = Duration.ofSeconds(30);
 
@@ -168,6 +174,14 @@ public class NetpollServerProperties {
 
     public void setHeadTimeout(Duration headTimeout) {
         this.headTimeout = headTimeout;
+    }
+
+    public Duration getShutdownQuietPeriod() {
+        return shutdownQuietPeriod;
+    }
+
+    public void setShutdownQuietPeriod(Duration shutdownQuietPeriod) {
+        this.shutdownQuietPeriod = shutdownQuietPeriod;
     }
 
     public Duration getIdleTimeout() {

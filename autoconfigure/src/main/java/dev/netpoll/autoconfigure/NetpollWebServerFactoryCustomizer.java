@@ -37,6 +37,7 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
                 .maxHeaderCount(atLeast(netpoll.getMaxHeaderCount(), 1, "server.netpoll.max-header-count"))
                 .headTimeout(positive(netpoll.getHeadTimeout(), "server.netpoll.head-timeout"))
                 .idleTimeout(positive(netpoll.getIdleTimeout(), "server.netpoll.idle-timeout"))
+                .shutdownQuietPeriod(notNegative(netpoll.getShutdownQuietPeriod(), "server.netpoll.shutdown-quiet-period"))
                 .bodyReadTimeout(positive(netpoll.getBodyReadTimeout(), "server.netpoll.body-read-timeout"))
                 .writeTimeout(positive(netpoll.getWriteTimeout(), "server.netpoll.write-timeout"))
                 .maxBodySize(netpoll.getMaxBodySize() == null ? -1
@@ -88,6 +89,13 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
     private static java.time.Duration positive(java.time.Duration value, String property) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalStateException(property + " must be a positive duration, was " + value);
+        }
+        return value;
+    }
+
+    private static java.time.Duration notNegative(java.time.Duration value, String property) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalStateException(property + " must be zero or a positive duration, was " + value);
         }
         return value;
     }

@@ -5,6 +5,7 @@ import dev.netpoll.poll.DeadlineExceededException;
 import java.io.IOException;
 import dev.netpoll.sys.NativeBuffer;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The read side of one connection: a buffer borrowed from the {@link BufferPool} only while there
@@ -25,6 +26,7 @@ final class ConnInput {
     private ByteBuffer buffer;
     private int start;
     private int end;
+    private boolean waitEndedByDeadline;
 
     ConnInput(Conn conn, BufferPool pool, HttpConfig config) {
         this.conn = conn;
@@ -47,7 +49,18 @@ final class ConnInput {
      * @throws HttpException for a malformed or oversized head (408 when it stalled half-way)
      */
     boolean readHead(RequestParser parser, RequestHead head, Runnable onFirstByte) throws IOException {
-        if (!hasBuffered() && !awaitFirstBytes()) {
+        return readHead(parser, head, onFirstByte, () -> false);
+    }
+
+    /**
+     * {@link #readHead(RequestParser, RequestHead, Runnable)} for a connection that another thread
+     * may tell to stop waiting (graceful shutdown): it sets {@code stopWaiting} and then moves the
+     * read deadline to now; checked here after our own deadline is set, so neither order loses it.
+     */
+    boolean readHead(RequestParser parser, RequestHead head, Runnable onFirstByte, BooleanSupplier stopWaiting)
+            throws IOException {
+        waitEndedByDeadline = false;
+        if (!hasBuffered() && !awaitFirstBytes(stopWaiting)) {
             return false;
         }
         onFirstByte.run();
@@ -97,13 +110,18 @@ final class ConnInput {
      * A wake-up without data (a stale edge, a spurious unpark) gives the buffer back and waits
      * again under the same idle deadline. Returns false at end of stream or the idle deadline.
      */
-    private boolean awaitFirstBytes() throws IOException {
+    private boolean awaitFirstBytes(BooleanSupplier stopWaiting) throws IOException {
         conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());
+        if (stopWaiting.getAsBoolean()) {
+            conn.setReadDeadline(System.nanoTime());
+        }
         for (;;) {
+            boolean deadlinePassed = false;
             try {
                 conn.awaitReadable();
             } catch (DeadlineExceededException e) {
-                return false;
+                // A request may have arrived just as the deadline passed: it is served, not lost.
+                deadlinePassed = true;
             }
             borrow();
             start = end = 0;
@@ -117,7 +135,20 @@ final class ConnInput {
             if (n < 0) {
                 return false;
             }
+            if (deadlinePassed) {
+                waitEndedByDeadline = true;
+                return false;
+            }
         }
+    }
+
+    /**
+     * Whether the last {@link #readHead} returned false because the server stopped waiting (idle
+     * timeout, shutdown), rather than because the client closed: then the client may be about to
+     * send, and the connection should close gently.
+     */
+    boolean waitEndedByDeadline() {
+        return waitEndedByDeadline;
     }
 
     /**

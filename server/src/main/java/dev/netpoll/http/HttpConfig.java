@@ -22,6 +22,10 @@ import java.time.Duration;
  * @param serverHeader        value of the {@code Server} response header, or null for none
  * @param backlog             listen backlog
  * @param compression         when responses are gzip-compressed (off by default)
+ * @param shutdownQuietPeriod graceful shutdown: how long a keep-alive connection must have been
+ *                            waiting for its next request before it is closed; a request arriving
+ *                            sooner is served with {@code Connection: close} (closing a connection
+ *                            a client is about to use loses that client's request)
  */
 public record HttpConfig(
         int maxHeadSize,
@@ -35,12 +39,13 @@ public record HttpConfig(
         long maxDrainSize,
         String serverHeader,
         int backlog,
-        ResponseCompression compression) {
+        ResponseCompression compression,
+        Duration shutdownQuietPeriod) {
 
     public static final HttpConfig DEFAULTS = new HttpConfig(
             8 * 1024, 100, -1, ConnectionLimit.byDefault(),
             Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
-            2 * 1024 * 1024, null, 1024, ResponseCompression.OFF);
+            2 * 1024 * 1024, null, 1024, ResponseCompression.OFF, Duration.ofSeconds(1));
 
     public HttpConfig {
         require(maxHeadSize >= 256 && maxHeadSize <= 1024 * 1024, "maxHeadSize", "between 256 and 1048576 bytes", maxHeadSize);
@@ -53,6 +58,9 @@ public record HttpConfig(
         positive(writeTimeout, "writeTimeout");
         require(maxDrainSize >= 0, "maxDrainSize", "at least 0", maxDrainSize);
         require(backlog >= 1, "backlog", "at least 1", backlog);
+        if (shutdownQuietPeriod == null || shutdownQuietPeriod.isNegative()) {
+            throw new IllegalArgumentException("shutdownQuietPeriod must be zero or positive, was " + shutdownQuietPeriod);
+        }
         if (compression == null) {
             throw new IllegalArgumentException("compression must not be null (use ResponseCompression.OFF)");
         }
@@ -90,6 +98,7 @@ public record HttpConfig(
         private String serverHeader;
         private int backlog;
         private ResponseCompression compression;
+        private Duration shutdownQuietPeriod;
 
         private Builder(HttpConfig from) {
             maxHeadSize = from.maxHeadSize;
@@ -104,6 +113,7 @@ public record HttpConfig(
             serverHeader = from.serverHeader;
             backlog = from.backlog;
             compression = from.compression;
+            shutdownQuietPeriod = from.shutdownQuietPeriod;
         }
 
         public Builder maxHeadSize(int value) {
@@ -166,9 +176,15 @@ public record HttpConfig(
             return this;
         }
 
+        public Builder shutdownQuietPeriod(Duration value) {
+            shutdownQuietPeriod = value;
+            return this;
+        }
+
         public HttpConfig build() {
             return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout,
-                    idleTimeout, bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog, compression);
+                    idleTimeout, bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog, compression,
+                    shutdownQuietPeriod);
         }
     }
 }

@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  * the response, and go again while the connection persists. Pipelined requests are answered in
  * order because one task handles them one after another.
  *
- * <p>Everything here runs on the connection's task, except {@link #closeIfIdle()} and
+ * <p>Everything here runs on the connection's task, except {@link #expireIfQuietFor} and
  * {@link #forceClose()} (shutdown, any thread) and the getters read by the runtime view.
  * {@code state} moves by CAS so that shutdown closes a connection only while it is idle; see
  * {@link ConnState} for the transitions.
@@ -41,6 +41,10 @@ public final class HttpConnection {
     /** The request being served, for the runtime view; written by the task. */
     private volatile String currentRequest;
     private volatile long requests;
+    /** When the connection last began waiting for a request; written by its task, read by shutdown. */
+    private volatile long idleSinceNanos = System.nanoTime();
+    /** Set once by graceful shutdown: stop waiting for another request. */
+    private volatile boolean expired;
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
     private volatile Thread task;
     /**
@@ -95,14 +99,21 @@ public final class HttpConnection {
         };
     }
 
-    /** Shutdown: closes the connection if it waits for a request; false if it is serving one. */
-    boolean closeIfIdle() {
+    /**
+     * Graceful shutdown: if the connection has waited for its next request for at least
+     * {@code quietNanos}, tells its task to stop waiting. The task closes it itself, gently (see
+     * {@link #serve}): a request that arrived meanwhile is still served, with
+     * {@code Connection: close}. A connection that is serving, or was busy more recently, is left
+     * alone: it closes after its response, or when it has been quiet long enough. Any thread.
+     */
+    void expireIfQuietFor(long quietNanos, long now) {
         ConnState s = state();
-        if ((s == ConnState.IDLE || s == ConnState.NEW) && STATE.compareAndSet(this, s, ConnState.CLOSED)) {
-            conn.close();
-            return true;
+        if ((s == ConnState.IDLE || s == ConnState.NEW) && now - idleSinceNanos >= quietNanos && !expired) {
+            // Flag first, deadline second: ConnInput checks the flag after setting its own
+            // deadline, so whichever runs last, the wait ends now.
+            expired = true;
+            conn.setReadDeadline(System.nanoTime());
         }
-        return false;
     }
 
     /**
@@ -146,9 +157,15 @@ public final class HttpConnection {
                 input.recycle();
                 output.release();
                 currentRequest = null;
+                idleSinceNanos = System.nanoTime();
                 if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.IDLE)) {
                     return;
                 }
+            }
+            if (input.waitEndedByDeadline()) {
+                // We end a connection the client may be about to use: FIN rather than a close
+                // that would answer a request already on its way with RST.
+                inputUnread = true;
             }
         } catch (ClosedByShutdown | ConnClosedException e) {
             // shutdown closed an idle connection
@@ -184,7 +201,7 @@ public final class HttpConnection {
         RequestHead head = request.head;
         head.reset(); // an error before the parser ran must not see the last request's method
         try {
-            if (!input.readHead(server.parser(), head, this::activate)) {
+            if (!input.readHead(server.parser(), head, this::activate, () -> expired)) {
                 return false;
             }
         } catch (HttpException e) {

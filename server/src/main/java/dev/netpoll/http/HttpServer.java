@@ -175,9 +175,15 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes idle connections, lets active ones finish their current request
-     * (answered with {@code Connection: close}), and waits until none is left or {@code grace}
-     * passes. Returns true if every connection finished in time. Does not close the transport.
+     * Stops accepting and drains: every request that reaches the server is answered, with
+     * {@code Connection: close}; a keep-alive connection is closed (gently, with a FIN) once it
+     * has waited for a next request for {@link HttpConfig#shutdownQuietPeriod()}. Waits until no
+     * connection is left or {@code grace} passes. Returns true if every connection finished in
+     * time. Does not close the transport.
+     *
+     * <p>Unlike Go's {@code Shutdown}, which closes idle connections at once, this does not lose
+     * the request a client sent over an idle connection just as it was closed (for a POST, data
+     * loss); a client that keeps using a connection gets its answer and the close with it.
      */
     public boolean shutdownGracefully(Duration grace) {
         shuttingDown = true;
@@ -186,10 +192,12 @@ public final class HttpServer implements AutoCloseable {
             l.close();
         }
         long deadline = System.nanoTime() + grace.toNanos();
+        long quiet = config.shutdownQuietPeriod().toNanos();
         long pause = 1;
         for (;;) {
+            long now = System.nanoTime();
             for (HttpConnection connection : connections) {
-                connection.closeIfIdle();
+                connection.expireIfQuietFor(quiet, now);
             }
             if (connections.isEmpty()) {
                 return true;
