@@ -18,6 +18,8 @@ import java.util.function.BooleanSupplier;
  */
 final class ConnInput {
 
+    private static final int MAX_EMPTY_LINES = 8;
+
     private final Conn conn;
     private final BufferPool pool;
     private final HttpConfig config;
@@ -69,7 +71,18 @@ final class ConnInput {
         // How far past start the scan has looked without finding the end of the head. Relative
         // to start, because fill() may move the buffered bytes to index 0.
         int scannedPastStart = 0;
+        int emptyLines = 0;
         for (;;) {
+            // RFC 9112 section 2.2: empty lines before the request line are ignored (a client may
+            // send an extra CRLF after a body). Dropped here, they cannot pass for the empty line
+            // that ends a head; a few are tolerated, a stream of them is not a request.
+            while (end - start >= 2 && buffer.get(start) == '\r' && buffer.get(start + 1) == '\n') {
+                if (++emptyLines > MAX_EMPTY_LINES) {
+                    throw new HttpException(400, "more than " + MAX_EMPTY_LINES + " empty lines before the request line");
+                }
+                start += 2;
+                scannedPastStart = Math.max(0, scannedPastStart - 2);
+            }
             int terminator = findHeadEnd(start + scannedPastStart);
             if (terminator >= 0) {
                 int length = terminator - start;

@@ -74,6 +74,20 @@ class PipeliningTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
+    void emptyLinesBeforeAndBetweenRequestsAreIgnoredUpToABound(String transport) throws Exception {
+        try (var server = new TestServer(HttpConfig.DEFAULTS, SUMMARY, transport); var client = server.client()) {
+            client.send("\r\n\r\nGET /one HTTP/1.1\r\nHost: a\r\n\r\n\r\n\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "\r\n".repeat(9) + "GET /three HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(client.read().text()).isEqualTo("GET /one 0 0");
+            assertThat(client.read().text()).isEqualTo("GET /two 0 0");
+            assertThat(client.read().status()).isEqualTo(400);
+            assertThat(server.seen).containsExactly("GET /one", "GET /two");
+        }
+    }
+
     private static void pipelineOnce(TestServer server, Random random, int count) throws Exception {
         var wire = new ByteArrayOutputStream();
         List<String> expected = new ArrayList<>();
