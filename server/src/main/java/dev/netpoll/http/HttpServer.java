@@ -189,7 +189,7 @@ public final class HttpServer implements AutoCloseable {
         shuttingDown = true;
         Listener l = listener;
         if (l != null) {
-            l.close();
+            l.stopAccepting();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         long quiet = config.shutdownQuietPeriod().toNanos();
@@ -199,7 +199,9 @@ public final class HttpServer implements AutoCloseable {
             for (HttpConnection connection : connections) {
                 connection.expireIfQuietFor(quiet, now);
             }
-            if (connections.isEmpty()) {
+            // Done when no connection is left and the accept loop has handed out every
+            // connection the kernel had queued (the listener closes itself after that).
+            if (connections.isEmpty() && (l == null || !l.isOpen())) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0) {

@@ -20,6 +20,8 @@ import java.nio.ByteOrder;
  */
 final class EpollListener implements Listener {
 
+    // Set once by stopAccepting (any thread), read by the accepting task.
+    private volatile boolean draining;
     private final EpollTransport transport;
     private final NetFd socket;
     private final InetSocketAddress bound;
@@ -98,7 +100,20 @@ final class EpollListener implements Listener {
                 }
                 int errno = LibC.errno();
                 switch (errno) {
-                    case Errno.EAGAIN -> pd.waitRead(WaitReason.ACCEPT);
+                    case Errno.EAGAIN -> {
+                        if (draining) {
+                            close();
+                            throw new ConnClosedException();
+                        }
+                        try {
+                            pd.waitRead(WaitReason.ACCEPT);
+                        } catch (DeadlineExceededException e) {
+                            // stopAccepting moved the deadline to now: drain, then close.
+                            if (!draining) {
+                                throw e;
+                            }
+                        }
+                    }
                     // The peer gave up between the handshake and accept: try the next one.
                     case Errno.EINTR, Errno.ECONNABORTED -> {
                     }
@@ -134,6 +149,14 @@ final class EpollListener implements Listener {
     @Override
     public void close() {
         socket.close();
+    }
+
+    @Override
+    public void stopAccepting() {
+        // Flag first, then wake a parked accept with a deadline in the past: whichever the
+        // accepting task sees, it drains the queue and closes.
+        draining = true;
+        socket.setReadDeadline(System.nanoTime());
     }
 
     @Override
