@@ -62,10 +62,10 @@ class GracefulShutdownTest {
     @ValueSource(strings = {"epoll", "nio"})
     @Timeout(30)
     void quietConnectionIsClosedAfterTheQuietPeriodWithAFinNotAReset(String transport) throws Exception {
-        try (var server = new TestServer(quiet(Duration.ofMillis(500)), TestServer.echoLine(), transport);
+        try (var server = new TestServer(quiet(Duration.ofSeconds(1)), TestServer.echoLine(), transport);
                 var idle = server.client()) {
             assertThat(idle.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
-            long started = System.nanoTime();
+            long answered = System.nanoTime(); // the quiet period runs from about here
             var shutdown = CompletableFuture.supplyAsync(() -> server.server.shutdownGracefully(Duration.ofSeconds(10)));
             InputStream in = idle.socket.getInputStream();
             int next;
@@ -75,8 +75,8 @@ class GracefulShutdownTest {
                 throw new AssertionError("the idle connection was reset instead of closed", reset);
             }
             assertThat(next).isEqualTo(-1);
-            // Quiet since its response, a little before the shutdown began: not closed at once.
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            // Generous: a descheduled test thread only makes the measured time shorter.
+            assertThat(Duration.ofNanos(System.nanoTime() - answered)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
             idle.close();
             assertThat(shutdown.get(5, TimeUnit.SECONDS)).isTrue();
         }
