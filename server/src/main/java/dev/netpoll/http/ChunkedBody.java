@@ -17,6 +17,8 @@ final class ChunkedBody extends RequestBody {
     private final int maxTrailerSize;
     private final HttpHeaders trailers;
     private long chunkRemaining;
+    // Bytes of the chunk line being read, against MAX_LINE.
+    private int lineLength;
     private long total;
     private boolean done;
 
@@ -73,25 +75,74 @@ final class ChunkedBody extends RequestBody {
         if (digits == 0) {
             throw new BodyException(400, "chunk size is not hexadecimal");
         }
-        // After the digits: CR, or BWS and/or ";" starting chunk-ext = *( BWS ";" BWS ext-name
-        // [ BWS "=" BWS ext-val ] ). "1x" is not a size of 1.
+        // After the digits: BWS, then CR or chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS
+        // ext-val ] ), ext-val being a token or a quoted-string. "1x" is not a size of 1.
         while (c == ' ' || c == '\t') {
             c = next();
         }
-        if (c != '\r' && c != ';') {
-            throw new BodyException(400, "malformed chunk size");
-        }
-        int length = digits;
-        while (c != '\r') {
-            if (c == -1 || ++length > MAX_LINE || !(c == ' ' || c == '\t' || c >= 0x21 && c <= 0x7E)) {
-                throw new BodyException(400, "malformed chunk extension");
+        boolean extended = c == ';';
+        lineLength = digits;
+        while (c == ';') {
+            c = token(blank(nextInLine()));
+            c = blank(c);
+            if (c == '=') {
+                c = blank(nextInLine());
+                c = blank(c == '"' ? quotedString() : token(c));
             }
-            c = next();
+        }
+        if (c != '\r') {
+            throw new BodyException(400, extended ? "malformed chunk extension" : "malformed chunk size");
         }
         if (next() != '\n') {
             throw new BodyException(400, "chunk line not ended by CRLF");
         }
         return size;
+    }
+
+    /** The next byte of a chunk line; lines longer than {@link #MAX_LINE} are refused. */
+    private int nextInLine() throws IOException {
+        if (++lineLength > MAX_LINE) {
+            throw new BodyException(400, "chunk line longer than " + MAX_LINE + " bytes");
+        }
+        return next();
+    }
+
+    /** Skips SP and HTAB from {@code c}; returns the byte after them. */
+    private int blank(int c) throws IOException {
+        while (c == ' ' || c == '\t') {
+            c = nextInLine();
+        }
+        return c;
+    }
+
+    /** A token starting at {@code c} (RFC 9110 section 5.6.2); returns the byte after it. */
+    private int token(int c) throws IOException {
+        if (!RequestParser.tchar(c)) {
+            throw new BodyException(400, "malformed chunk extension");
+        }
+        while (RequestParser.tchar(c)) {
+            c = nextInLine();
+        }
+        return c;
+    }
+
+    /**
+     * A quoted-string whose opening quote was read (RFC 9110 section 5.6.4; obs-text refused);
+     * returns the byte after the closing quote.
+     */
+    private int quotedString() throws IOException {
+        for (;;) {
+            int c = nextInLine();
+            if (c == '"') {
+                return nextInLine();
+            }
+            if (c == '\\') {
+                c = nextInLine();
+            }
+            if (!(c == ' ' || c == '\t' || c >= 0x21 && c <= 0x7E)) {
+                throw new BodyException(400, "malformed chunk extension");
+            }
+        }
     }
 
     private void readTrailers() throws IOException {

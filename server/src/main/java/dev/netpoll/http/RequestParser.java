@@ -362,6 +362,11 @@ public final class RequestParser {
         return true;
     }
 
+    /** Whether {@code c} (a byte as 0 to 255, or -1) is a tchar (RFC 9110 section 5.6.2). */
+    static boolean tchar(int c) {
+        return c >= 0 && c < 256 && TCHAR[c];
+    }
+
     private static boolean digit(byte b) {
         return b >= '0' && b <= '9';
     }

@@ -42,6 +42,8 @@ final class MultipartParser {
         window[0] = '\r';
         window[1] = '\n';
         end = 2;
+        // Those two bytes are not the client's: they do not count against the request size.
+        total = -2;
     }
 
     /** The boundary parameter of a multipart Content-Type, or null. */
