@@ -158,6 +158,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         if (sameSite != null) {
             context.getSessionCookieConfig().setAttribute("SameSite", sameSite.attributeValue());
         }
+        context.setSameSitePolicy(SuppliedSameSitePolicy.of(settings, context));
         Duration sessionTimeout = settings.getSession().getTimeout();
         if (sessionTimeout != null && !sessionTimeout.isNegative()) {
             context.setSessionTimeout((int) Math.max(1, sessionTimeout.toMinutes()));

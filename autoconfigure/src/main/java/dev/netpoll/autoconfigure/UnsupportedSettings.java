@@ -44,11 +44,7 @@ final class UnsupportedSettings {
             new Setting("server.servlet.encoding.mapping",
                     factory -> !factory.getSettings().getLocaleCharsetMappings().isEmpty(),
                     "Netpoll does not derive a response charset from its locale: remove the mapping and set the"
-                            + " charset with the content type"),
-            new Setting("CookieSameSiteSupplier beans",
-                    factory -> !factory.getSettings().getCookieSameSiteSuppliers().isEmpty(),
-                    "Netpoll does not apply them to cookies: remove the beans and set SameSite on the cookies"
-                            + " themselves (server.servlet.session.cookie.same-site for the session cookie)"));
+                            + " charset with the content type"));
 
     private UnsupportedSettings() {
     }

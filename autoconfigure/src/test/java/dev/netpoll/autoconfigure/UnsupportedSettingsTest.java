@@ -8,12 +8,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.web.server.Cookie.SameSite;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Spring Boot server settings Netpoll does not implement fail start-up with the property's name,
@@ -96,11 +92,6 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void cookieSameSiteSupplierBeanFailsStartUpNamingIt() {
-        runner.withUserConfiguration(SameSiteSupplier.class).run(failsNaming("CookieSameSiteSupplier"));
-    }
-
-    @Test
     void everySettingThatCannotBeHonouredIsNamedInOneMessage() {
         runner.withPropertyValues("server.ssl.bundle=web", "server.http2.enabled=true")
                 .run(failsNaming("server.ssl", "server.http2.enabled"));
@@ -118,14 +109,5 @@ class UnsupportedSettingsTest {
 
     /** Stands in for Jasper's {@code JspServlet}: a JSP engine on the class path. */
     public static class FakeJspServlet extends HttpServlet {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class SameSiteSupplier {
-
-        @Bean
-        CookieSameSiteSupplier laxCookies() {
-            return CookieSameSiteSupplier.of(SameSite.LAX);
-        }
     }
 }

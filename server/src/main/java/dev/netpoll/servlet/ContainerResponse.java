@@ -259,10 +259,13 @@ final class ContainerResponse implements HttpServletResponse {
         return locale;
     }
 
+    /** Writes {@code cookie}, with the SameSite attribute the context's policy gives it unless it names its own. */
     @Override
     public void addCookie(Cookie cookie) {
         if (!isCommitted()) {
-            http.addHeader("Set-Cookie", Cookies.format(cookie));
+            String sameSite = cookie.getAttribute(Cookies.SAME_SITE) != null ? null
+                    : request.getServletContext().sameSitePolicy().sameSite(cookie);
+            http.addHeader("Set-Cookie", Cookies.format(cookie, sameSite));
         }
     }
 

@@ -69,6 +69,8 @@ public final class NetpollServletContext implements ServletContext {
     private volatile boolean initializing = true;
     // Set while the server is built; read by request tasks.
     private volatile java.util.regex.Pattern trustedProxies;
+    // Set while the server is built; read by request tasks.
+    private volatile SameSitePolicy sameSitePolicy = SameSitePolicy.NONE;
     private int matchAfterCount;
     private String displayName = "application";
     private File documentRoot;
@@ -180,6 +182,16 @@ public final class NetpollServletContext implements ServletContext {
     ForwardedHeaders forwarded(dev.netpoll.http.HttpRequest http) {
         java.util.regex.Pattern trusted = trustedProxies;
         return trusted == null ? ForwardedHeaders.NONE : ForwardedHeaders.of(http, trusted);
+    }
+
+    /** Decides the SameSite attribute of the cookies the container writes; {@link SameSitePolicy#NONE} by default. */
+    public void setSameSitePolicy(SameSitePolicy policy) {
+        checkInitializing();
+        sameSitePolicy = policy == null ? SameSitePolicy.NONE : policy;
+    }
+
+    SameSitePolicy sameSitePolicy() {
+        return sameSitePolicy;
     }
 
     public void setDisplayName(String name) {
