@@ -141,9 +141,12 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         if (documentRoot != null) {
             context.setDocumentRoot(documentRoot);
         }
+        // Boot's table is complete (its defaults plus server.mime-mappings): it replaces the engine's own.
+        var mimeMappings = new java.util.LinkedHashMap<String, String>();
         for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
-            context.addMimeMapping(mapping.getExtension(), mapping.getMimeType());
+            mimeMappings.put(mapping.getExtension(), mapping.getMimeType());
         }
+        context.setMimeMappings(mimeMappings);
         settings.getInitParameters().forEach(context::setInitParameter);
         context.setForwardedHeaders(trustedProxies);
         if (settings.isRegisterDefaultServlet()) {

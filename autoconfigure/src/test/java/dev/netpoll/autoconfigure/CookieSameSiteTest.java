@@ -38,7 +38,7 @@ class CookieSameSiteTest {
     void stop() {
         client.close();
         if (server != null) {
-            server.stop();
+            server.destroy();
         }
     }
 

@@ -202,8 +202,26 @@ public final class NetpollServletContext implements ServletContext {
         documentRoot = root;
     }
 
+    /** Adds to the MIME table (or replaces the type of {@code extension}, matched case-insensitively). */
     public void addMimeMapping(String extension, String mimeType) {
+        checkInitializing();
         mimeTypes.put(extension.toLowerCase(Locale.ROOT), mimeType);
+    }
+
+    /**
+     * Replaces the whole MIME table, the container's defaults included: Spring Boot's factory passes
+     * its complete table ({@code MimeMappings.DEFAULT} plus {@code server.mime-mappings}), and
+     * {@link #getMimeType} must answer exactly from it, as Tomcat and Jetty do.
+     */
+    public void setMimeMappings(Map<String, String> mappings) {
+        checkInitializing();
+        mimeTypes.clear();
+        mappings.forEach(this::addMimeMapping);
+    }
+
+    /** The MIME table, extension (lower case) to type; read-only. */
+    public Map<String, String> getMimeMappings() {
+        return Collections.unmodifiableMap(mimeTypes);
     }
 
     /**
