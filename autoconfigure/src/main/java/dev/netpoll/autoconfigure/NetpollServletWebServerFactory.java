@@ -148,6 +148,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         }
         context.setMimeMappings(mimeMappings);
         settings.getInitParameters().forEach(context::setInitParameter);
+        settings.getLocaleCharsetMappings().forEach(context::addLocaleEncoding);
         context.setForwardedHeaders(trustedProxies);
         if (settings.isRegisterDefaultServlet()) {
             context.addDefaultServlet();

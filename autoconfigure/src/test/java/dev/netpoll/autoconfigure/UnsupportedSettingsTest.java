@@ -78,12 +78,6 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void localeCharsetMappingFailsStartUpNamingServerServletEncodingMapping() {
-        runner.withPropertyValues("server.servlet.encoding.mapping.de=UTF-8")
-                .run(failsNaming("server.servlet.encoding.mapping"));
-    }
-
-    @Test
     void registeredJspServletOnTheClassPathFailsStartUpNamingServerServletJsp() {
         runner.withPropertyValues("server.servlet.jsp.class-name=" + FakeJspServlet.class.getName())
                 .run(failsNaming("server.servlet.jsp.registered"));

@@ -62,6 +62,8 @@ public final class NetpollServletContext implements ServletContext {
     private final List<ServletRequestListener> requestListeners = new CopyOnWriteArrayList<>();
     private final List<ServletRequestAttributeListener> requestAttributeListeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> mimeTypes = new HashMap<>(MimeTypes.DEFAULTS);
+    // Locale.toString() ("de", "de_AT") to charset; written while initializing, read by request tasks.
+    private final Map<String, java.nio.charset.Charset> localeEncodings = new HashMap<>();
     private final ServletMapper mapper = new ServletMapper();
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
@@ -217,6 +219,25 @@ public final class NetpollServletContext implements ServletContext {
         checkInitializing();
         mimeTypes.clear();
         mappings.forEach(this::addMimeMapping);
+    }
+
+    /**
+     * Maps {@code locale} to the charset {@code HttpServletResponse.setLocale} gives a response that
+     * has none set explicitly (the deployment descriptor's locale-encoding-mapping; Spring Boot's
+     * {@code server.servlet.encoding.mapping.*}).
+     */
+    public void addLocaleEncoding(Locale locale, java.nio.charset.Charset charset) {
+        checkInitializing();
+        localeEncodings.put(locale.toString(), charset);
+    }
+
+    /**
+     * The charset mapped to {@code locale}, else to its language alone, else null (Tomcat's
+     * lookup): a mapping for {@code de} also serves {@code de_AT}.
+     */
+    java.nio.charset.Charset localeEncoding(Locale locale) {
+        var charset = localeEncodings.get(locale.toString());
+        return charset != null ? charset : localeEncodings.get(locale.getLanguage());
     }
 
     /** The MIME table, extension (lower case) to type; read-only. */
