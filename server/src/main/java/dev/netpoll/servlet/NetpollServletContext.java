@@ -76,6 +76,10 @@ public final class NetpollServletContext implements ServletContext {
     private int matchAfterCount;
     private String displayName = "application";
     private File documentRoot;
+    // What getResource("/") answers with no document root and nothing at META-INF/resources/: an
+    // empty directory, made on first use (Tomcat and Jetty make a temporary docbase for the same
+    // reason). Guarded by this.
+    private File emptyRoot;
     private String requestCharacterEncoding;
     private String responseCharacterEncoding;
     private int sessionTimeoutMinutes = 30;
@@ -362,7 +366,25 @@ public final class NetpollServletContext implements ServletContext {
                 return file.toURI().toURL();
             }
         }
-        return classLoader.getResource("META-INF/resources" + path);
+        URL resource = classLoader.getResource("META-INF/resources" + path);
+        if (resource == null && path.equals("/")) {
+            // The root always exists (Boot's contract, Tomcat, Jetty): frameworks resolve relative resources from it.
+            return emptyRoot().toURI().toURL();
+        }
+        return resource;
+    }
+
+    private synchronized File emptyRoot() {
+        if (emptyRoot == null) {
+            try {
+                File dir = java.nio.file.Files.createTempDirectory("netpoll-docbase.").toFile();
+                dir.deleteOnExit();
+                emptyRoot = dir;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create the empty document root", e);
+            }
+        }
+        return emptyRoot;
     }
 
     @Override
