@@ -141,10 +141,14 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         if (documentRoot != null) {
             context.setDocumentRoot(documentRoot);
         }
+        // Boot's table is complete (its defaults plus server.mime-mappings): it replaces the engine's own.
+        var mimeMappings = new java.util.LinkedHashMap<String, String>();
         for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
-            context.addMimeMapping(mapping.getExtension(), mapping.getMimeType());
+            mimeMappings.put(mapping.getExtension(), mapping.getMimeType());
         }
+        context.setMimeMappings(mimeMappings);
         settings.getInitParameters().forEach(context::setInitParameter);
+        settings.getLocaleCharsetMappings().forEach(context::addLocaleEncoding);
         context.setForwardedHeaders(trustedProxies);
         if (settings.isRegisterDefaultServlet()) {
             context.addDefaultServlet();
@@ -158,6 +162,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         if (sameSite != null) {
             context.getSessionCookieConfig().setAttribute("SameSite", sameSite.attributeValue());
         }
+        context.setSameSitePolicy(SuppliedSameSitePolicy.of(settings, context));
         Duration sessionTimeout = settings.getSession().getTimeout();
         if (sessionTimeout != null && !sessionTimeout.isNegative()) {
             context.setSessionTimeout((int) Math.max(1, sessionTimeout.toMinutes()));

@@ -40,15 +40,7 @@ final class UnsupportedSettings {
                     "Netpoll has no JSP engine: set server.servlet.jsp.registered=false or remove "
                             + "the JSP servlet (server.servlet.jsp.class-name) from the class path"),
             new Setting("server.servlet.session.tracking-modes", factory -> !cookieTrackingOnly(factory.getSettings()),
-                    "Netpoll tracks sessions by cookie only: remove the property or set it to cookie"),
-            new Setting("server.servlet.encoding.mapping",
-                    factory -> !factory.getSettings().getLocaleCharsetMappings().isEmpty(),
-                    "Netpoll does not derive a response charset from its locale: remove the mapping and set the"
-                            + " charset with the content type"),
-            new Setting("CookieSameSiteSupplier beans",
-                    factory -> !factory.getSettings().getCookieSameSiteSuppliers().isEmpty(),
-                    "Netpoll does not apply them to cookies: remove the beans and set SameSite on the cookies"
-                            + " themselves (server.servlet.session.cookie.same-site for the session cookie)"));
+                    "Netpoll tracks sessions by cookie only: remove the property or set it to cookie"));
 
     private UnsupportedSettings() {
     }

@@ -8,12 +8,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.web.server.Cookie.SameSite;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Spring Boot server settings Netpoll does not implement fail start-up with the property's name,
@@ -82,22 +78,11 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void localeCharsetMappingFailsStartUpNamingServerServletEncodingMapping() {
-        runner.withPropertyValues("server.servlet.encoding.mapping.de=UTF-8")
-                .run(failsNaming("server.servlet.encoding.mapping"));
-    }
-
-    @Test
     void registeredJspServletOnTheClassPathFailsStartUpNamingServerServletJsp() {
         runner.withPropertyValues("server.servlet.jsp.class-name=" + FakeJspServlet.class.getName())
                 .run(failsNaming("server.servlet.jsp.registered"));
         runner.withPropertyValues("server.servlet.jsp.class-name=" + FakeJspServlet.class.getName(),
                 "server.servlet.jsp.registered=false").run(startsNetpoll());
-    }
-
-    @Test
-    void cookieSameSiteSupplierBeanFailsStartUpNamingIt() {
-        runner.withUserConfiguration(SameSiteSupplier.class).run(failsNaming("CookieSameSiteSupplier"));
     }
 
     @Test
@@ -118,14 +103,5 @@ class UnsupportedSettingsTest {
 
     /** Stands in for Jasper's {@code JspServlet}: a JSP engine on the class path. */
     public static class FakeJspServlet extends HttpServlet {
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class SameSiteSupplier {
-
-        @Bean
-        CookieSameSiteSupplier laxCookies() {
-            return CookieSameSiteSupplier.of(SameSite.LAX);
-        }
     }
 }

@@ -477,7 +477,7 @@ final class ContainerRequest implements HttpServletRequest {
     }
 
     @Override
-    public ServletContext getServletContext() {
+    public NetpollServletContext getServletContext() {
         return context;
     }
 

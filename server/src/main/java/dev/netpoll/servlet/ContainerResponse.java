@@ -35,6 +35,9 @@ final class ContainerResponse implements HttpServletResponse {
     private String mimeType;
     private String characterEncoding;
     private boolean explicitEncoding;
+    // The encoding came from setLocale's mapping: it shows in the Content-Type like an explicit one,
+    // but a later setLocale may still change it (Servlet 6.1, HttpServletResponse.setLocale).
+    private boolean localeEncoding;
     private Locale locale = Locale.getDefault();
     private int bufferSize;
     private int errorStatus = -1;
@@ -91,7 +94,7 @@ final class ContainerResponse implements HttpServletResponse {
     }
 
     private boolean explicitEncodingApplies() {
-        return explicitEncoding || writer != null || mimeType.startsWith("text/");
+        return explicitEncoding || localeEncoding || writer != null || mimeType.startsWith("text/");
     }
 
     @Override
@@ -242,9 +245,15 @@ final class ContainerResponse implements HttpServletResponse {
         usingStream = false;
         mimeType = null;
         explicitEncoding = false;
+        localeEncoding = false;
         characterEncoding = request.getServletContext().getResponseCharacterEncoding();
     }
 
+    /**
+     * Sets the locale and, through the context's locale-encoding mapping, the charset, unless one
+     * was set by {@code setCharacterEncoding} or {@code setContentType} or the writer was already
+     * obtained (its encoding is fixed).
+     */
     @Override
     public void setLocale(Locale value) {
         if (isCommitted() || value == null) {
@@ -252,6 +261,15 @@ final class ContainerResponse implements HttpServletResponse {
         }
         locale = value;
         http.header("Content-Language", value.toLanguageTag());
+        if (explicitEncoding || writer != null) {
+            return;
+        }
+        Charset mapped = request.getServletContext().localeEncoding(value);
+        if (mapped != null) {
+            characterEncoding = mapped.name();
+            localeEncoding = true;
+            updateContentType();
+        }
     }
 
     @Override
@@ -259,10 +277,13 @@ final class ContainerResponse implements HttpServletResponse {
         return locale;
     }
 
+    /** Writes {@code cookie}, with the SameSite attribute the context's policy gives it unless it names its own. */
     @Override
     public void addCookie(Cookie cookie) {
         if (!isCommitted()) {
-            http.addHeader("Set-Cookie", Cookies.format(cookie));
+            String sameSite = cookie.getAttribute(Cookies.SAME_SITE) != null ? null
+                    : request.getServletContext().sameSitePolicy().sameSite(cookie);
+            http.addHeader("Set-Cookie", Cookies.format(cookie, sameSite));
         }
     }
 

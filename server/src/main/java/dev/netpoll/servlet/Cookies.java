@@ -11,6 +11,9 @@ import java.util.Map;
 /** Reads {@code Cookie} request headers and writes {@code Set-Cookie} values (RFC 6265). */
 final class Cookies {
 
+    /** The attribute name of RFC 6265bis; attribute names are matched case-insensitively. */
+    static final String SAME_SITE = "SameSite";
+
     private Cookies() {
     }
 
@@ -38,8 +41,11 @@ final class Cookies {
         return cookies.toArray(Cookie[]::new);
     }
 
-    /** The {@code Set-Cookie} value of {@code cookie}, including SameSite and other attributes. */
-    static String format(Cookie cookie) {
+    /**
+     * The {@code Set-Cookie} value of {@code cookie}, including SameSite and other attributes, plus
+     * {@code SameSite=sameSite} when that is not null (the caller has checked that the cookie has none).
+     */
+    static String format(Cookie cookie, String sameSite) {
         var out = new StringBuilder(cookie.getName()).append('=');
         if (cookie.getValue() != null) {
             out.append(cookie.getValue());
@@ -73,6 +79,9 @@ final class Cookies {
             if (attribute.getValue() != null && !attribute.getValue().isEmpty()) {
                 out.append('=').append(attribute.getValue());
             }
+        }
+        if (sameSite != null) {
+            out.append("; ").append(SAME_SITE).append('=').append(sameSite);
         }
         return out.toString();
     }

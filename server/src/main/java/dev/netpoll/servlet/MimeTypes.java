@@ -2,7 +2,7 @@ package dev.netpoll.servlet;
 
 import java.util.Map;
 
-/** The MIME types a context knows before {@code server.mime-mappings} adds its own. */
+/** The MIME types of a context used without Spring Boot; Boot's factory replaces them with its own complete table. */
 final class MimeTypes {
 
     static final Map<String, String> DEFAULTS = Map.ofEntries(

@@ -62,6 +62,8 @@ public final class NetpollServletContext implements ServletContext {
     private final List<ServletRequestListener> requestListeners = new CopyOnWriteArrayList<>();
     private final List<ServletRequestAttributeListener> requestAttributeListeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> mimeTypes = new HashMap<>(MimeTypes.DEFAULTS);
+    // Locale.toString() ("de", "de_AT") to charset; written while initializing, read by request tasks.
+    private final Map<String, java.nio.charset.Charset> localeEncodings = new HashMap<>();
     private final ServletMapper mapper = new ServletMapper();
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
@@ -69,9 +71,15 @@ public final class NetpollServletContext implements ServletContext {
     private volatile boolean initializing = true;
     // Set while the server is built; read by request tasks.
     private volatile java.util.regex.Pattern trustedProxies;
+    // Set while the server is built; read by request tasks.
+    private volatile SameSitePolicy sameSitePolicy = SameSitePolicy.NONE;
     private int matchAfterCount;
     private String displayName = "application";
     private File documentRoot;
+    // What getResource("/") answers with no document root and nothing at META-INF/resources/: an
+    // empty directory, made on first use (Tomcat and Jetty make a temporary docbase for the same
+    // reason). Guarded by this.
+    private File emptyRoot;
     private String requestCharacterEncoding;
     private String responseCharacterEncoding;
     private int sessionTimeoutMinutes = 30;
@@ -182,6 +190,16 @@ public final class NetpollServletContext implements ServletContext {
         return trusted == null ? ForwardedHeaders.NONE : ForwardedHeaders.of(http, trusted);
     }
 
+    /** Decides the SameSite attribute of the cookies the container writes; {@link SameSitePolicy#NONE} by default. */
+    public void setSameSitePolicy(SameSitePolicy policy) {
+        checkInitializing();
+        sameSitePolicy = policy == null ? SameSitePolicy.NONE : policy;
+    }
+
+    SameSitePolicy sameSitePolicy() {
+        return sameSitePolicy;
+    }
+
     public void setDisplayName(String name) {
         displayName = name;
     }
@@ -190,8 +208,45 @@ public final class NetpollServletContext implements ServletContext {
         documentRoot = root;
     }
 
+    /** Adds to the MIME table (or replaces the type of {@code extension}, matched case-insensitively). */
     public void addMimeMapping(String extension, String mimeType) {
+        checkInitializing();
         mimeTypes.put(extension.toLowerCase(Locale.ROOT), mimeType);
+    }
+
+    /**
+     * Replaces the whole MIME table, the container's defaults included: Spring Boot's factory passes
+     * its complete table ({@code MimeMappings.DEFAULT} plus {@code server.mime-mappings}), and
+     * {@link #getMimeType} must answer exactly from it, as Tomcat and Jetty do.
+     */
+    public void setMimeMappings(Map<String, String> mappings) {
+        checkInitializing();
+        mimeTypes.clear();
+        mappings.forEach(this::addMimeMapping);
+    }
+
+    /**
+     * Maps {@code locale} to the charset {@code HttpServletResponse.setLocale} gives a response that
+     * has none set explicitly (the deployment descriptor's locale-encoding-mapping; Spring Boot's
+     * {@code server.servlet.encoding.mapping.*}).
+     */
+    public void addLocaleEncoding(Locale locale, java.nio.charset.Charset charset) {
+        checkInitializing();
+        localeEncodings.put(locale.toString(), charset);
+    }
+
+    /**
+     * The charset mapped to {@code locale}, else to its language alone, else null (Tomcat's
+     * lookup): a mapping for {@code de} also serves {@code de_AT}.
+     */
+    java.nio.charset.Charset localeEncoding(Locale locale) {
+        var charset = localeEncodings.get(locale.toString());
+        return charset != null ? charset : localeEncodings.get(locale.getLanguage());
+    }
+
+    /** The MIME table, extension (lower case) to type; read-only. */
+    public Map<String, String> getMimeMappings() {
+        return Collections.unmodifiableMap(mimeTypes);
     }
 
     /**
@@ -311,7 +366,25 @@ public final class NetpollServletContext implements ServletContext {
                 return file.toURI().toURL();
             }
         }
-        return classLoader.getResource("META-INF/resources" + path);
+        URL resource = classLoader.getResource("META-INF/resources" + path);
+        if (resource == null && path.equals("/")) {
+            // The root always exists (Boot's contract, Tomcat, Jetty): frameworks resolve relative resources from it.
+            return emptyRoot().toURI().toURL();
+        }
+        return resource;
+    }
+
+    private synchronized File emptyRoot() {
+        if (emptyRoot == null) {
+            try {
+                File dir = java.nio.file.Files.createTempDirectory("netpoll-docbase.").toFile();
+                dir.deleteOnExit();
+                emptyRoot = dir;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create the empty document root", e);
+            }
+        }
+        return emptyRoot;
     }
 
     @Override
