@@ -25,8 +25,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Creates {@link NetpollWebServer}s: builds the servlet context, runs Spring's initializers in it
- * (registering the {@code DispatcherServlet}, filters and listeners), and hands it to a server
- * that opens its port on {@code start()}. Unless configured otherwise it listens on port 8080.
+ * (registering the {@code DispatcherServlet}, filters and listeners) and tells its listeners it is
+ * initialized, then hands it to a server that initializes the filters and servlets and opens its
+ * port on {@code start()}, as Tomcat does. Unless configured otherwise it listens on port 8080.
  *
  * <p>Has a public no-arg constructor: Spring Boot's management child context instantiates a fresh
  * factory of this class for {@code management.server.port}.
@@ -114,9 +115,10 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
             for (String listener : settings.getWebListenerClassNames()) {
                 context.addListener(listener);
             }
-            context.start();
-        } catch (ServletException e) {
-            throw new WebServerException("Unable to initialize the Netpoll servlet context", e);
+            // Listeners learn the context is initialized now; filters and servlets init in start().
+            context.initialize();
+        } catch (ServletException | RuntimeException e) {
+            throw new WebServerException("Unable to initialize the Netpoll servlet context: " + e.getMessage(), e);
         }
         HttpConfig.Builder config = httpConfig.toBuilder();
         if (getServerHeader() != null) {

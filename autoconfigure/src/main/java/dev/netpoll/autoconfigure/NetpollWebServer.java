@@ -6,6 +6,7 @@ import dev.netpoll.http.HttpServer;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.servlet.NetpollServletContext;
 import dev.netpoll.servlet.ServletHandler;
+import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -22,8 +23,10 @@ import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.WebServerException;
 
 /**
- * A {@link WebServer} serving one initialized {@link NetpollServletContext}. Configured but closed
- * when created; {@link #start()} opens the transport and binds the port.
+ * A {@link WebServer} serving one {@link NetpollServletContext}. Configured but closed when
+ * created: the context's initializers have run and its listeners were notified, but no servlet or
+ * filter is initialized and no port is open. {@link #start()} initializes them, opens the
+ * transport and binds the port.
  *
  * <p>Lifecycle calls come from Spring's context thread; graceful shutdown waits on a thread of its
  * own and is ended early by {@link #stop()}.
@@ -57,11 +60,17 @@ public class NetpollWebServer implements WebServer {
         this.shutdown = shutdown;
     }
 
+    /**
+     * Initializes the servlet context's filters and load-on-startup servlets (once), then binds
+     * the port. A failing init fails with a {@link WebServerException} carrying the cause, before
+     * any port is open. Port -1 opens no port at all.
+     */
     @Override
     public synchronized void start() throws WebServerException {
         if (server != null || port < 0) {
             return;
         }
+        startContext();
         Transport transport;
         try {
             transport = Transport.open(transportName, pollerThreads);
@@ -96,6 +105,14 @@ public class NetpollWebServer implements WebServer {
                 + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport, "
                 + connectionLimit());
         warnIfAboveDescriptorLimit();
+    }
+
+    private void startContext() {
+        try {
+            context.start();
+        } catch (ServletException | RuntimeException e) {
+            throw new WebServerException("Unable to start the Netpoll servlet context: " + e.getMessage(), e);
+        }
     }
 
     private String connectionLimit() {
