@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.OptionalLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,8 +43,9 @@ public class NetpollWebServer implements WebServer {
     private final InetAddress address;
     private final int port;
     private final Shutdown shutdown;
+    // Written by the lifecycle methods (synchronized); read by metrics and shutdown threads.
     private volatile HttpServer server;
-    private volatile boolean shutdownAborted;
+    private volatile GracefulShutdown gracefulShutdown;
     private AccessLogSettings accessLog;
 
 
@@ -100,6 +100,7 @@ public class NetpollWebServer implements WebServer {
             }
         }
         server = candidate;
+        gracefulShutdown = null;
         String contextPath = context.getContextPath();
         logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
                 + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport, "
@@ -140,13 +141,21 @@ public class NetpollWebServer implements WebServer {
         }
     }
 
+    /**
+     * Closes the listener and every connection at once; a graceful shutdown still waiting reports
+     * {@code REQUESTS_ACTIVE}. The servlet context stays initialized: {@link #start()} serves it
+     * again, {@link #destroy()} ends it.
+     */
     @Override
     public synchronized void stop() throws WebServerException {
         HttpServer running = server;
         if (running == null) {
             return;
         }
-        shutdownAborted = true;
+        GracefulShutdown graceful = gracefulShutdown;
+        if (graceful != null) {
+            graceful.abort();
+        }
         running.close();
         server = null;
     }
@@ -189,16 +198,8 @@ public class NetpollWebServer implements WebServer {
             callback.shutdownComplete(GracefulShutdownResult.IMMEDIATE);
             return;
         }
-        logger.info("Commencing graceful shutdown. Waiting for active requests to complete");
-        Thread.ofPlatform().name("netpoll-shutdown").daemon(true).start(() -> {
-            boolean idle = running.shutdownGracefully(Duration.ofDays(1)) && !shutdownAborted;
-            if (idle) {
-                logger.info("Graceful shutdown complete");
-                callback.shutdownComplete(GracefulShutdownResult.IDLE);
-            } else {
-                logger.info("Graceful shutdown aborted with one or more requests still active");
-                callback.shutdownComplete(GracefulShutdownResult.REQUESTS_ACTIVE);
-            }
-        });
+        var graceful = new GracefulShutdown(running);
+        gracefulShutdown = graceful;
+        graceful.start(callback);
     }
 }
