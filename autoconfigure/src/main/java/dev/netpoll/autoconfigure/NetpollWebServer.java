@@ -16,7 +16,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.web.server.GracefulShutdownCallback;
 import org.springframework.boot.web.server.GracefulShutdownResult;
-import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.web.server.Shutdown;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.WebServerException;
@@ -80,11 +79,12 @@ public class NetpollWebServer implements WebServer {
         var handler = new ServletHandler(context);
         var candidate = new HttpServer(config, handler, transport);
         handler.startTasksWith(candidate::startTask);
+        var bindAddress = new InetSocketAddress(address, port);
         try {
-            candidate.start(new InetSocketAddress(address, port));
+            candidate.start(bindAddress);
         } catch (BindException e) {
             transport.close();
-            throw new PortInUseException(port, e);
+            throw BindFailure.of(e, bindAddress);
         } catch (IOException e) {
             transport.close();
             throw new WebServerException("Unable to start Netpoll on port " + port + ": " + e.getMessage(), e);
