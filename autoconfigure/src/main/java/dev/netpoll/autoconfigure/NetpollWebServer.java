@@ -101,10 +101,11 @@ public class NetpollWebServer implements WebServer {
         }
         server = candidate;
         gracefulShutdown = null;
+        logger.info("Netpoll using the " + transport.name() + " transport, " + connectionLimit());
+        // The shape of Tomcat's and Jetty's line, which tools and tests match.
         String contextPath = context.getContextPath();
         logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
-                + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport, "
-                + connectionLimit());
+                + (contextPath.isEmpty() ? "/" : contextPath) + "'");
         warnIfAboveDescriptorLimit();
     }
 
