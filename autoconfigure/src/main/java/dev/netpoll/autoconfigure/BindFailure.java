@@ -22,8 +22,11 @@ final class BindFailure {
     private BindFailure() {
     }
 
-    /** The exception to throw for {@code failure} binding {@code address} (the one asked for). */
-    static WebServerException of(BindException failure, InetSocketAddress address) {
+    /**
+     * The exception to throw for {@code failure} binding {@code address} (the one asked for);
+     * {@code addressSetting} names where that address was configured.
+     */
+    static WebServerException of(BindException failure, InetSocketAddress address, String addressSetting) {
         int port = address.getPort();
         String where = describe(address);
         if (is(failure, Errno.EADDRINUSE, "in use")) {
@@ -31,8 +34,8 @@ final class BindFailure {
         }
         if (is(failure, Errno.EADDRNOTAVAIL, "cannot assign requested address")) {
             return new WebServerException("Unable to listen on " + where + ": " + address.getAddress().getHostAddress()
-                    + " is not an address of this host; set server.address to one of its interfaces' addresses,"
-                    + " or leave it unset to listen on all of them", failure);
+                    + " is not an address of this host; set " + addressSetting + " to one of its interfaces'"
+                    + " addresses, or leave it unset to listen on all of them", failure);
         }
         if (is(failure, Errno.EACCES, "permission denied")) {
             return new WebServerException("Unable to listen on " + where + ": permission denied; ports below 1024"

@@ -1,5 +1,6 @@
 package dev.netpoll.autoconfigure;
 
+import dev.netpoll.http.AccessLog;
 import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpServer;
@@ -11,11 +12,14 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.web.server.GracefulShutdownCallback;
 import org.springframework.boot.web.server.GracefulShutdownResult;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.web.server.Shutdown;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.WebServerException;
@@ -24,7 +28,8 @@ import org.springframework.boot.web.server.WebServerException;
  * A {@link WebServer} serving one {@link NetpollServletContext}. Configured but closed when
  * created: the context's initializers have run and its listeners were notified, but no servlet or
  * filter is initialized and no port is open. {@link #start()} initializes them, opens the
- * transport and binds the port.
+ * transport and binds the main port and any {@linkplain AdditionalListener additional} ones, all
+ * serving the same context.
  *
  * <p>Lifecycle calls come from Spring's context thread; graceful shutdown waits on a thread of its
  * own and is ended early by {@link #stop()}.
@@ -45,8 +50,9 @@ public class NetpollWebServer implements WebServer {
     // Written by the lifecycle methods (synchronized); read by metrics and shutdown threads.
     private volatile HttpServer server;
     private volatile GracefulShutdown gracefulShutdown;
+    // Set before start, on Spring's context thread.
     private AccessLogSettings accessLog;
-
+    private List<AdditionalListener> additionalListeners = List.of();
 
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
             InetAddress address, int port, Shutdown shutdown) {
@@ -61,8 +67,9 @@ public class NetpollWebServer implements WebServer {
 
     /**
      * Initializes the servlet context's filters and load-on-startup servlets (once), then binds
-     * the port. A failing init fails with a {@link WebServerException} carrying the cause, before
-     * any port is open. Port -1 opens no port at all.
+     * the main port and the additional listeners. A failing init, or any port that cannot be
+     * bound, fails with a {@link WebServerException} (a {@link PortInUseException} naming the port
+     * when it is taken) and leaves no port open. Port -1 opens no port at all.
      */
     @Override
     public synchronized void start() throws WebServerException {
@@ -79,33 +86,28 @@ public class NetpollWebServer implements WebServer {
         var handler = new ServletHandler(context);
         var candidate = new HttpServer(config, handler, transport);
         handler.startTasksWith(candidate::startTask);
-        var bindAddress = new InetSocketAddress(address, port);
         try {
-            candidate.start(bindAddress);
-        } catch (BindException e) {
-            transport.close();
-            throw BindFailure.of(e, bindAddress);
-        } catch (IOException e) {
-            transport.close();
-            throw new WebServerException("Unable to start Netpoll on port " + port + ": " + e.getMessage(), e);
-        }
-        if (accessLog != null) {
-            try {
-                candidate.setAccessLog(new dev.netpoll.http.AccessLog(accessLog.directory(), accessLog.prefix(),
-                        accessLog.pattern(), java.time.Clock.systemDefaultZone()));
-            } catch (IOException e) {
-                candidate.close();
-                throw new WebServerException("Unable to open the access log in " + accessLog.directory()
-                        + " (server.netpoll.accesslog.directory): " + e.getMessage(), e);
+            listen(candidate, new InetSocketAddress(address, port), "server.address");
+            for (AdditionalListener listener : additionalListeners) {
+                if (listener.address() != null) {
+                    listen(candidate, new InetSocketAddress(listener.address(), listener.port()),
+                            "the AdditionalListener's address");
+                } else {
+                    listen(candidate, new InetSocketAddress(address, listener.port()), "server.address");
+                }
             }
+            if (accessLog != null) {
+                candidate.setAccessLog(openAccessLog());
+            }
+        } catch (WebServerException e) {
+            candidate.close();
+            throw e;
         }
         server = candidate;
         gracefulShutdown = null;
-        logger.info("Netpoll using the " + transport.name() + " transport, " + connectionLimit());
-        // The shape of Tomcat's and Jetty's line, which tools and tests match.
-        String contextPath = context.getContextPath();
-        logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
-                + (contextPath.isEmpty() ? "/" : contextPath) + "'");
+        logger.info("Netpoll using the " + transport.name() + " transport, " + connectionLimit()
+                + (additionalListeners.isEmpty() ? "" : " on each port"));
+        logger.info(startedMessage(candidate));
         warnIfAboveDescriptorLimit();
     }
 
@@ -115,6 +117,41 @@ public class NetpollWebServer implements WebServer {
         } catch (ServletException | RuntimeException e) {
             throw new WebServerException("Unable to start the Netpoll servlet context: " + e.getMessage(), e);
         }
+    }
+
+    private static void listen(HttpServer server, InetSocketAddress address, String addressSetting) {
+        try {
+            server.listen(address);
+        } catch (BindException e) {
+            throw BindFailure.of(e, address, addressSetting);
+        } catch (IOException e) {
+            throw new WebServerException("Unable to listen on port " + address.getPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private AccessLog openAccessLog() {
+        try {
+            return new AccessLog(accessLog.directory(), accessLog.prefix(), accessLog.pattern(), Clock.systemDefaultZone());
+        } catch (IOException e) {
+            throw new WebServerException("Unable to open the access log in " + accessLog.directory()
+                    + " (server.netpoll.accesslog.directory): " + e.getMessage(), e);
+        }
+    }
+
+    // The shape of Tomcat's and Jetty's line, which tools and tests match:
+    // "started on port 8080 (http) with context path '/'", or "ports 8080 (http), 8081 (http)".
+    private String startedMessage(HttpServer running) {
+        List<InetSocketAddress> bound = running.addresses();
+        var ports = new StringBuilder(bound.size() == 1 ? "port " : "ports ");
+        for (int i = 0; i < bound.size(); i++) {
+            if (i > 0) {
+                ports.append(", ");
+            }
+            String scheme = i == 0 ? "http" : additionalListeners.get(i - 1).scheme();
+            ports.append(bound.get(i).getPort()).append(" (").append(scheme).append(')');
+        }
+        String contextPath = context.getContextPath();
+        return "Netpoll started on " + ports + " with context path '" + (contextPath.isEmpty() ? "/" : contextPath) + "'";
     }
 
     private String connectionLimit() {
@@ -143,7 +180,7 @@ public class NetpollWebServer implements WebServer {
     }
 
     /**
-     * Closes the listener and every connection at once; a graceful shutdown still waiting reports
+     * Closes every listener and connection at once; a graceful shutdown still waiting reports
      * {@code REQUESTS_ACTIVE}. The servlet context stays initialized: {@link #start()} serves it
      * again, {@link #destroy()} ends it.
      */
@@ -178,6 +215,11 @@ public class NetpollWebServer implements WebServer {
         this.accessLog = settings;
     }
 
+    /** Listens on these too, after the main port. Set before {@link #start()}. */
+    public void setAdditionalListeners(List<AdditionalListener> listeners) {
+        this.additionalListeners = List.copyOf(listeners);
+    }
+
     /** The running engine, for metrics and the runtime view; null while stopped. */
     public HttpServer getHttpServer() {
         return server;
@@ -188,9 +230,9 @@ public class NetpollWebServer implements WebServer {
     }
 
     /**
-     * Stops accepting, closes idle connections, and reports {@code IDLE} once the requests in
-     * flight have finished, or {@code REQUESTS_ACTIVE} if {@link #stop()} came first (Spring's
-     * shutdown phase timed out).
+     * Stops accepting on every port, closes idle connections, and reports {@code IDLE} once the
+     * requests in flight have finished, or {@code REQUESTS_ACTIVE} if {@link #stop()} came first
+     * (Spring's shutdown phase timed out).
      */
     @Override
     public void shutDownGracefully(GracefulShutdownCallback callback) {
