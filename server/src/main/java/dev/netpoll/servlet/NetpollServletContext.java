@@ -200,9 +200,11 @@ public final class NetpollServletContext implements ServletContext {
     /**
      * Ends registration, as Tomcat's context does when it starts inside {@code getWebServer}: the
      * context listeners are told the context is initialized (they may still register), then every
-     * registration method fails (Servlet 6.1 section 4.4). Servlets and filters are not
-     * initialized yet: that is {@link #start()}. Idempotent; runs on the thread that built the
-     * context, with the application's class loader as its context class loader.
+     * registration method fails (Servlet 6.1 section 4.4). Persisted sessions are read back here,
+     * as Tomcat's session manager does, so that a server destroyed without being started writes
+     * them out again instead of an empty store. Servlets and filters are not initialized yet: that
+     * is {@link #start()}. Idempotent; runs on the thread that built the context, with the
+     * application's class loader as its context class loader.
      */
     public void initialize() throws ServletException {
         if (!initializing) {
@@ -214,15 +216,16 @@ public final class NetpollServletContext implements ServletContext {
                 listener.contextInitialized(event);
             }
         });
+        sessions.start();
         initializing = false;
     }
 
     /**
      * Makes the context ready to serve: {@link #initialize()} if not done yet, then every
      * registered filter, mapped or not, in registration order, then the servlets that load on
-     * startup (in their order), then the session store. The first failure propagates and leaves
-     * the context unstarted. Once started, later calls do nothing (a server restarted after
-     * {@code stop} keeps its initialized servlets). Same thread and class loader as initialize.
+     * startup (in their order). The first failure propagates and leaves the context unstarted.
+     * Once started, later calls do nothing (a server restarted after {@code stop} keeps its
+     * initialized servlets). Same thread and class loader as initialize.
      */
     public void start() throws ServletException {
         initialize();
@@ -244,7 +247,6 @@ public final class NetpollServletContext implements ServletContext {
                 initComponent("servlet", servlet.getName(), servlet::servlet);
             }
         });
-        sessions.start();
         started = true;
     }
 
@@ -277,7 +279,10 @@ public final class NetpollServletContext implements ServletContext {
 
     /** Destroys servlets and filters and notifies context listeners, in reverse order. */
     public void stop() {
-        sessions.stop();
+        // A store that never read its persisted sessions must not overwrite them with nothing.
+        if (!initializing) {
+            sessions.stop();
+        }
         for (ServletEntry servlet : servlets.values()) {
             servlet.destroy();
         }
