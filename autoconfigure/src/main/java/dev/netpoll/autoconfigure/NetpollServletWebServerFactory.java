@@ -118,6 +118,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         additionalListeners.addAll(Arrays.asList(listeners));
     }
 
+    /** The listeners added besides {@code server.port}, in the order they bind. */
     public List<AdditionalListener> getAdditionalListeners() {
         return List.copyOf(additionalListeners);
     }
