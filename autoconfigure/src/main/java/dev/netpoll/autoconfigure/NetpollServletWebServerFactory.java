@@ -2,6 +2,8 @@ package dev.netpoll.autoconfigure;
 
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.ResponseCompression;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.web.server.Compression;
 import org.springframework.boot.web.server.Cookie;
@@ -25,8 +27,10 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Creates {@link NetpollWebServer}s: builds the servlet context, runs Spring's initializers in it
- * (registering the {@code DispatcherServlet}, filters and listeners), and hands it to a server
- * that opens its port on {@code start()}. Unless configured otherwise it listens on port 8080.
+ * (registering the {@code DispatcherServlet}, filters and listeners) and tells its listeners it is
+ * initialized, then hands it to a server that initializes the filters and servlets and opens its
+ * ports on {@code start()}, as Tomcat does. Unless configured otherwise it listens on port 8080;
+ * {@link #addAdditionalListeners} adds more ports serving the same application.
  *
  * <p>Has a public no-arg constructor: Spring Boot's management child context instantiates a fresh
  * factory of this class for {@code management.server.port}.
@@ -43,6 +47,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
     private HttpConfig httpConfig = HttpConfig.DEFAULTS;
     private java.util.regex.Pattern trustedProxies;
     private AccessLogSettings accessLog;
+    private final List<AdditionalListener> additionalListeners = new ArrayList<>();
 
     public NetpollServletWebServerFactory() {
     }
@@ -100,6 +105,24 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         this.trustedProxies = trusted;
     }
 
+    /**
+     * Listens on these ports too, each serving plain HTTP to the same servlet context as
+     * {@code server.port}; {@link WebServer#getPort()} still returns the main port. Binding any of
+     * them fails start-up as the main port would (a port already in use is a
+     * {@link org.springframework.boot.web.server.PortInUseException} naming it). Graceful
+     * shutdown and stop cover them all.
+     */
+    public void addAdditionalListeners(AdditionalListener... listeners) {
+        Assert.notNull(listeners, "'listeners' must not be null");
+        Assert.noNullElements(listeners, "'listeners' must not contain null elements");
+        additionalListeners.addAll(Arrays.asList(listeners));
+    }
+
+    /** The listeners added besides {@code server.port}, in the order they bind. */
+    public List<AdditionalListener> getAdditionalListeners() {
+        return List.copyOf(additionalListeners);
+    }
+
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
         // Before anything is built: a setting we cannot honour must not leave a half-made server.
@@ -114,9 +137,10 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
             for (String listener : settings.getWebListenerClassNames()) {
                 context.addListener(listener);
             }
-            context.start();
-        } catch (ServletException e) {
-            throw new WebServerException("Unable to initialize the Netpoll servlet context", e);
+            // Listeners learn the context is initialized now; filters and servlets init in start().
+            context.initialize();
+        } catch (ServletException | RuntimeException e) {
+            throw new WebServerException("Unable to initialize the Netpoll servlet context: " + e.getMessage(), e);
         }
         HttpConfig.Builder config = httpConfig.toBuilder();
         if (getServerHeader() != null) {
@@ -130,6 +154,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         }
         var server = new NetpollWebServer(context, config.build(), transport, pollerThreads, getAddress(), getPort(), getShutdown());
         server.setAccessLog(accessLog);
+        server.setAdditionalListeners(additionalListeners);
         return server;
     }
 

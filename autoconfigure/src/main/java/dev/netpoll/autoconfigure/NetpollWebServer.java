@@ -1,16 +1,19 @@
 package dev.netpoll.autoconfigure;
 
+import dev.netpoll.http.AccessLog;
 import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpServer;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.servlet.NetpollServletContext;
 import dev.netpoll.servlet.ServletHandler;
+import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.time.Clock;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,8 +25,11 @@ import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.WebServerException;
 
 /**
- * A {@link WebServer} serving one initialized {@link NetpollServletContext}. Configured but closed
- * when created; {@link #start()} opens the transport and binds the port.
+ * A {@link WebServer} serving one {@link NetpollServletContext}. Configured but closed when
+ * created: the context's initializers have run and its listeners were notified, but no servlet or
+ * filter is initialized and no port is open. {@link #start()} initializes them, opens the
+ * transport and binds the main port and any {@linkplain AdditionalListener additional} ones, all
+ * serving the same context.
  *
  * <p>Lifecycle calls come from Spring's context thread; graceful shutdown waits on a thread of its
  * own and is ended early by {@link #stop()}.
@@ -41,10 +47,12 @@ public class NetpollWebServer implements WebServer {
     private final InetAddress address;
     private final int port;
     private final Shutdown shutdown;
+    // Written by the lifecycle methods (synchronized); read by metrics and shutdown threads.
     private volatile HttpServer server;
-    private volatile boolean shutdownAborted;
+    private volatile GracefulShutdown gracefulShutdown;
+    // Set before start, on Spring's context thread.
     private AccessLogSettings accessLog;
-
+    private List<AdditionalListener> additionalListeners = List.of();
 
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
             InetAddress address, int port, Shutdown shutdown) {
@@ -57,11 +65,18 @@ public class NetpollWebServer implements WebServer {
         this.shutdown = shutdown;
     }
 
+    /**
+     * Initializes the servlet context's filters and load-on-startup servlets (once), then binds
+     * the main port and the additional listeners. A failing init, or any port that cannot be
+     * bound, fails with a {@link WebServerException} (a {@link PortInUseException} naming the port
+     * when it is taken) and leaves no port open. Port -1 opens no port at all.
+     */
     @Override
     public synchronized void start() throws WebServerException {
         if (server != null || port < 0) {
             return;
         }
+        startContext();
         Transport transport;
         try {
             transport = Transport.open(transportName, pollerThreads);
@@ -72,30 +87,71 @@ public class NetpollWebServer implements WebServer {
         var candidate = new HttpServer(config, handler, transport);
         handler.startTasksWith(candidate::startTask);
         try {
-            candidate.start(new InetSocketAddress(address, port));
-        } catch (BindException e) {
-            transport.close();
-            throw new PortInUseException(port, e);
-        } catch (IOException e) {
-            transport.close();
-            throw new WebServerException("Unable to start Netpoll on port " + port + ": " + e.getMessage(), e);
-        }
-        if (accessLog != null) {
-            try {
-                candidate.setAccessLog(new dev.netpoll.http.AccessLog(accessLog.directory(), accessLog.prefix(),
-                        accessLog.pattern(), java.time.Clock.systemDefaultZone()));
-            } catch (IOException e) {
-                candidate.close();
-                throw new WebServerException("Unable to open the access log in " + accessLog.directory()
-                        + " (server.netpoll.accesslog.directory): " + e.getMessage(), e);
+            listen(candidate, new InetSocketAddress(address, port), "server.address");
+            for (AdditionalListener listener : additionalListeners) {
+                if (listener.address() != null) {
+                    listen(candidate, new InetSocketAddress(listener.address(), listener.port()),
+                            "the AdditionalListener's address");
+                } else {
+                    listen(candidate, new InetSocketAddress(address, listener.port()), "server.address");
+                }
             }
+            if (accessLog != null) {
+                candidate.setAccessLog(openAccessLog());
+            }
+        } catch (WebServerException e) {
+            candidate.close();
+            throw e;
         }
         server = candidate;
-        String contextPath = context.getContextPath();
-        logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
-                + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport, "
-                + connectionLimit());
+        gracefulShutdown = null;
+        logger.info("Netpoll using the " + transport.name() + " transport, " + connectionLimit()
+                + (additionalListeners.isEmpty() ? "" : " on each port"));
+        logger.info(startedMessage(candidate));
         warnIfAboveDescriptorLimit();
+    }
+
+    private void startContext() {
+        try {
+            context.start();
+        } catch (ServletException | RuntimeException e) {
+            throw new WebServerException("Unable to start the Netpoll servlet context: " + e.getMessage(), e);
+        }
+    }
+
+    private static void listen(HttpServer server, InetSocketAddress address, String addressSetting) {
+        try {
+            server.listen(address);
+        } catch (BindException e) {
+            throw BindFailure.of(e, address, addressSetting);
+        } catch (IOException e) {
+            throw new WebServerException("Unable to listen on port " + address.getPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private AccessLog openAccessLog() {
+        try {
+            return new AccessLog(accessLog.directory(), accessLog.prefix(), accessLog.pattern(), Clock.systemDefaultZone());
+        } catch (IOException e) {
+            throw new WebServerException("Unable to open the access log in " + accessLog.directory()
+                    + " (server.netpoll.accesslog.directory): " + e.getMessage(), e);
+        }
+    }
+
+    // The shape of Tomcat's and Jetty's line, which tools and tests match:
+    // "started on port 8080 (http) with context path '/'", or "ports 8080 (http), 8081 (http)".
+    private String startedMessage(HttpServer running) {
+        List<InetSocketAddress> bound = running.addresses();
+        var ports = new StringBuilder(bound.size() == 1 ? "port " : "ports ");
+        for (int i = 0; i < bound.size(); i++) {
+            if (i > 0) {
+                ports.append(", ");
+            }
+            String scheme = i == 0 ? "http" : additionalListeners.get(i - 1).scheme();
+            ports.append(bound.get(i).getPort()).append(" (").append(scheme).append(')');
+        }
+        String contextPath = context.getContextPath();
+        return "Netpoll started on " + ports + " with context path '" + (contextPath.isEmpty() ? "/" : contextPath) + "'";
     }
 
     private String connectionLimit() {
@@ -123,13 +179,21 @@ public class NetpollWebServer implements WebServer {
         }
     }
 
+    /**
+     * Closes every listener and connection at once; a graceful shutdown still waiting reports
+     * {@code REQUESTS_ACTIVE}. The servlet context stays initialized: {@link #start()} serves it
+     * again, {@link #destroy()} ends it.
+     */
     @Override
     public synchronized void stop() throws WebServerException {
         HttpServer running = server;
         if (running == null) {
             return;
         }
-        shutdownAborted = true;
+        GracefulShutdown graceful = gracefulShutdown;
+        if (graceful != null) {
+            graceful.abort();
+        }
         running.close();
         server = null;
     }
@@ -151,6 +215,11 @@ public class NetpollWebServer implements WebServer {
         this.accessLog = settings;
     }
 
+    /** Listens on these too, after the main port. Set before {@link #start()}. */
+    public void setAdditionalListeners(List<AdditionalListener> listeners) {
+        this.additionalListeners = List.copyOf(listeners);
+    }
+
     /** The running engine, for metrics and the runtime view; null while stopped. */
     public HttpServer getHttpServer() {
         return server;
@@ -161,9 +230,9 @@ public class NetpollWebServer implements WebServer {
     }
 
     /**
-     * Stops accepting, closes idle connections, and reports {@code IDLE} once the requests in
-     * flight have finished, or {@code REQUESTS_ACTIVE} if {@link #stop()} came first (Spring's
-     * shutdown phase timed out).
+     * Stops accepting on every port, closes idle connections, and reports {@code IDLE} once the
+     * requests in flight have finished, or {@code REQUESTS_ACTIVE} if {@link #stop()} came first
+     * (Spring's shutdown phase timed out).
      */
     @Override
     public void shutDownGracefully(GracefulShutdownCallback callback) {
@@ -172,16 +241,8 @@ public class NetpollWebServer implements WebServer {
             callback.shutdownComplete(GracefulShutdownResult.IMMEDIATE);
             return;
         }
-        logger.info("Commencing graceful shutdown. Waiting for active requests to complete");
-        Thread.ofPlatform().name("netpoll-shutdown").daemon(true).start(() -> {
-            boolean idle = running.shutdownGracefully(Duration.ofDays(1)) && !shutdownAborted;
-            if (idle) {
-                logger.info("Graceful shutdown complete");
-                callback.shutdownComplete(GracefulShutdownResult.IDLE);
-            } else {
-                logger.info("Graceful shutdown aborted with one or more requests still active");
-                callback.shutdownComplete(GracefulShutdownResult.REQUESTS_ACTIVE);
-            }
-        });
+        var graceful = new GracefulShutdown(running);
+        gracefulShutdown = graceful;
+        graceful.start(callback);
     }
 }

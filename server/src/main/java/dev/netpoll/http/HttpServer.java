@@ -12,17 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An HTTP/1.1 server: one listener, one task per connection, each running an
+ * An HTTP/1.1 server: one or more listeners, one task per connection, each running an
  * {@link HttpConnection} loop over the given {@link HttpHandler}.
  *
- * <p>Lifecycle: {@link #start} binds and accepts; {@link #shutdownGracefully} works like Go's
- * {@code Server.Shutdown} (stop accepting, close idle connections at once, let active ones finish
- * their request and close them, until none is left or the grace period ends); {@link #close}
- * closes everything at once. The server owns the transport it was given and closes it last.
+ * <p>Lifecycle: {@link #start} binds the main listener and accepts; {@link #listen} adds more
+ * (every listener serves the same handler, each with an accept loop of its own);
+ * {@link #shutdownGracefully} works like Go's {@code Server.Shutdown} (stop accepting on every
+ * listener, close idle connections at once, let active ones finish their request and close them,
+ * until none is left or the grace period ends); {@link #close} closes everything at once. The
+ * server owns the transport it was given and closes it last.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -39,8 +42,10 @@ public final class HttpServer implements AutoCloseable {
     private final AtomicLong requestsTotal = new AtomicLong();
     private volatile boolean shuttingDown;
     private volatile AccessLog accessLog;
-    private volatile Listener listener;
-    private volatile AcceptLoop acceptLoop;
+    // The bound listeners, the main one first, and their accept loops: added by the thread that
+    // starts the server, read by any (metrics, shutdown).
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<AcceptLoop> acceptLoops = new CopyOnWriteArrayList<>();
 
     public HttpServer(HttpConfig config, HttpHandler handler, Transport transport) {
         this(config, handler, transport, "netpoll-conn-");
@@ -59,14 +64,26 @@ public final class HttpServer implements AutoCloseable {
         this.parser = new RequestParser(config.maxHeaderCount());
     }
 
-    /** Binds {@code address} (port 0 for any free port) and starts accepting. */
+    /** Binds the main listener on {@code address} (port 0 for any free port) and starts accepting. */
     public void start(InetSocketAddress address) throws IOException {
-        if (listener != null) {
+        if (!listeners.isEmpty()) {
             throw new IllegalStateException("already started");
         }
+        listen(address);
+    }
+
+    /**
+     * Binds one more listener on {@code address} (port 0 for any free port) and starts accepting
+     * on it; the first listener bound is the main one. Each listener admits up to
+     * {@code maxConnections} of its own, as a Tomcat connector does. Returns the bound address.
+     * Call before any shutdown: a listener added later would not be closed.
+     */
+    public InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        if (shuttingDown) {
+            throw new IllegalStateException("shutting down");
+        }
         Listener bound = transport.listen(address, config.backlog());
-        listener = bound;
-        acceptLoop = new AcceptLoop(bound, tasks, config.maxConnections(), conn -> {
+        var acceptLoop = new AcceptLoop(bound, tasks, config.maxConnections(), conn -> {
             var connection = new HttpConnection(conn, this);
             connections.add(connection);
             try {
@@ -75,7 +92,10 @@ public final class HttpServer implements AutoCloseable {
                 connections.remove(connection);
             }
         });
+        listeners.add(bound);
+        acceptLoops.add(acceptLoop);
         acceptLoop.start();
+        return bound.localAddress();
     }
 
     /** Logs every response to {@code log} from now on (null: no access log); closed with the server. */
@@ -92,15 +112,27 @@ public final class HttpServer implements AutoCloseable {
         return tasks.start(work);
     }
 
-    /** The bound port, or -1 before {@link #start}. */
+    /** The main listener's bound port, or -1 before {@link #start}. */
     public int port() {
-        Listener l = listener;
-        return l == null ? -1 : l.localAddress().getPort();
+        InetSocketAddress main = address();
+        return main == null ? -1 : main.getPort();
     }
 
+    /** The main listener's bound address, or null before {@link #start}. */
     public InetSocketAddress address() {
-        Listener l = listener;
-        return l == null ? null : l.localAddress();
+        for (Listener l : listeners) {
+            return l.localAddress();
+        }
+        return null;
+    }
+
+    /** Every listener's bound address, the main one first. */
+    public List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> all = new ArrayList<>();
+        for (Listener l : listeners) {
+            all.add(l.localAddress());
+        }
+        return all;
     }
 
     HttpConfig config() {
@@ -152,16 +184,22 @@ public final class HttpServer implements AutoCloseable {
         return requestsTotal.get();
     }
 
-    /** Connections accepted so far. */
+    /** Connections accepted so far, on every listener. */
     public long connectionsAccepted() {
-        AcceptLoop loop = acceptLoop;
-        return loop == null ? 0 : loop.accepted();
+        long accepted = 0;
+        for (AcceptLoop loop : acceptLoops) {
+            accepted += loop.accepted();
+        }
+        return accepted;
     }
 
-    /** Times accepting paused because {@code maxConnections} were open. */
+    /** Times accepting paused because {@code maxConnections} were open, on every listener. */
     public long connectionLimitReached() {
-        AcceptLoop loop = acceptLoop;
-        return loop == null ? 0 : loop.limitReached();
+        long reached = 0;
+        for (AcceptLoop loop : acceptLoops) {
+            reached += loop.limitReached();
+        }
+        return reached;
     }
 
     /** Connections open now. */
@@ -187,10 +225,7 @@ public final class HttpServer implements AutoCloseable {
      */
     public boolean shutdownGracefully(Duration grace) {
         shuttingDown = true;
-        Listener l = listener;
-        if (l != null) {
-            l.stopAccepting();
-        }
+        stopAcceptingListeners();
         long deadline = System.nanoTime() + grace.toNanos();
         long quiet = config.shutdownQuietPeriod().toNanos();
         long pause = 1;
@@ -199,9 +234,7 @@ public final class HttpServer implements AutoCloseable {
             for (HttpConnection connection : connections) {
                 connection.expireIfQuietFor(quiet, now);
             }
-            // Done when no connection is left and the accept loop has handed out every
-            // connection the kernel had queued (the listener closes itself after that).
-            if (connections.isEmpty() && (l == null || !l.isOpen())) {
+            if (drained()) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -217,14 +250,44 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Closes the listener and every connection at once, then the transport. Idempotent. */
+    /**
+     * Whether the drain is over: every listener has handed out what the kernel had queued and
+     * closed itself, and no connection is in service. Counted by the accept loops' permits (taken
+     * before accept, given back when a connection's task ends), not by {@code connections}, which
+     * a new connection's task joins only once it runs. Listeners first: a connection accepted
+     * after the count was read would otherwise be missed.
+     */
+    private boolean drained() {
+        for (Listener l : listeners) {
+            if (l.isOpen()) {
+                return false;
+            }
+        }
+        for (AcceptLoop loop : acceptLoops) {
+            if (loop.inService() > 0) {
+                return false;
+            }
+        }
+        return connections.isEmpty();
+    }
+
+    private void stopAcceptingListeners() {
+        for (Listener l : listeners) {
+            l.stopAccepting();
+        }
+    }
+
+    private void closeListeners() {
+        for (Listener l : listeners) {
+            l.close();
+        }
+    }
+
+    /** Closes the listeners and every connection at once, then the transport. Idempotent. */
     @Override
     public void close() {
         shuttingDown = true;
-        Listener l = listener;
-        if (l != null) {
-            l.close();
-        }
+        closeListeners();
         for (HttpConnection connection : connections) {
             connection.forceClose();
         }

@@ -29,6 +29,7 @@ public final class AcceptLoop implements Runnable {
     private final Tasks tasks;
     private final ConnHandler handler;
     private final Semaphore permits;
+    private final int maxConnections;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong limitReached = new AtomicLong();
 
@@ -40,6 +41,7 @@ public final class AcceptLoop implements Runnable {
         this.tasks = tasks;
         this.handler = handler;
         this.permits = new Semaphore(maxConnections);
+        this.maxConnections = maxConnections;
     }
 
     /** Starts the loop as a task, and the platform thread that keeps the JVM alive while it runs. */
@@ -110,6 +112,14 @@ public final class AcceptLoop implements Runnable {
             conn.close();
             permits.release();
         }
+    }
+
+    /**
+     * Permits taken: connections being served, plus one while the loop itself waits in accept.
+     * Zero once the listener is closed and every connection's task has ended.
+     */
+    public int inService() {
+        return maxConnections - permits.availablePermits();
     }
 
     /** Connections accepted so far. */

@@ -24,6 +24,8 @@ final class FilterEntry extends RegistrationEntry implements FilterRegistration.
     private final List<Mapping> mappings = new ArrayList<>();
     private final Class<? extends Filter> filterType;
     private volatile Filter instance;
+    // Written by the context's lifecycle thread only (start and stop).
+    private boolean initialized;
     private boolean asyncSupported;
 
     FilterEntry(String name, Filter instance, Class<? extends Filter> type, NetpollServletContext context) {
@@ -32,19 +34,26 @@ final class FilterEntry extends RegistrationEntry implements FilterRegistration.
         this.filterType = instance != null ? instance.getClass() : type;
     }
 
+    /** Creates the filter if registered by class, and initializes it once. */
     void init() throws ServletException {
+        if (initialized) {
+            return;
+        }
         if (instance == null) {
             instance = context.createFilter(filterType);
         }
         instance.init(this);
+        initialized = true;
     }
 
     Filter filter() {
         return instance;
     }
 
+    /** Destroys the filter if it was initialized (never one whose init failed or never ran). */
     void destroy() {
-        if (instance != null) {
+        if (initialized) {
+            initialized = false;
             instance.destroy();
         }
     }

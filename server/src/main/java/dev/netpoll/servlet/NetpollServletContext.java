@@ -41,7 +41,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * resources and error pages (Jakarta Servlet 6.1).
  *
  * <p>Registrations are made while the context initializes, on the thread that calls the
- * initializers; {@link #start()} ends that phase, after which registration methods fail with
+ * initializers; {@link #initialize()} ends that phase, after which registration methods fail with
  * {@link IllegalStateException} as the specification requires, and request tasks only read.
  * Attributes are concurrent.
  */
@@ -68,7 +68,10 @@ public final class NetpollServletContext implements ServletContext {
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
     private final SessionStore sessions = new SessionStore(this);
+    // The lifecycle (initialize, start, stop) runs on one thread, Spring's context thread.
+    // initializing is read by request tasks through checkInitializing, hence volatile.
     private volatile boolean initializing = true;
+    private boolean started;
     // Set while the server is built; read by request tasks.
     private volatile java.util.regex.Pattern trustedProxies;
     // Set while the server is built; read by request tasks.
@@ -250,38 +253,95 @@ public final class NetpollServletContext implements ServletContext {
     }
 
     /**
-     * Ends initialization: notifies context listeners, initializes filters and the servlets that
-     * load on startup (in their order).
+     * Ends registration, as Tomcat's context does when it starts inside {@code getWebServer}: the
+     * context listeners are told the context is initialized (they may still register), then every
+     * registration method fails (Servlet 6.1 section 4.4). Persisted sessions are read back here,
+     * as Tomcat's session manager does, so that a server destroyed without being started writes
+     * them out again instead of an empty store. Servlets and filters are not initialized yet: that
+     * is {@link #start()}. Idempotent; runs on the thread that built the context, with the
+     * application's class loader as its context class loader.
      */
-    public void start() throws ServletException {
-        var event = new ServletContextEvent(this);
-        for (ServletContextListener listener : List.copyOf(contextListeners)) {
-            listener.contextInitialized(event);
+    public void initialize() throws ServletException {
+        if (!initializing) {
+            return;
         }
-        for (FilterEntry filter : filters) {
-            filter.init();
-        }
-        List<ServletEntry> eager = new ArrayList<>();
-        for (ServletEntry servlet : servlets.values()) {
-            if (servlet.loadOnStartup() >= 0) {
-                eager.add(servlet);
+        withApplicationClassLoader(() -> {
+            var event = new ServletContextEvent(this);
+            for (ServletContextListener listener : List.copyOf(contextListeners)) {
+                listener.contextInitialized(event);
             }
-        }
-        eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
-        for (ServletEntry servlet : eager) {
-            servlet.servlet();
-        }
+        });
         sessions.start();
         initializing = false;
     }
 
+    /**
+     * Makes the context ready to serve: {@link #initialize()} if not done yet, then every
+     * registered filter, mapped or not, in registration order, then the servlets that load on
+     * startup (in their order). The first failure propagates and leaves the context unstarted.
+     * Once started, later calls do nothing (a server restarted after {@code stop} keeps its
+     * initialized servlets). Same thread and class loader as initialize.
+     */
+    public void start() throws ServletException {
+        initialize();
+        if (started) {
+            return;
+        }
+        withApplicationClassLoader(() -> {
+            for (FilterEntry filter : filtersByName.values()) {
+                initComponent("filter", filter.getName(), filter::init);
+            }
+            List<ServletEntry> eager = new ArrayList<>();
+            for (ServletEntry servlet : servlets.values()) {
+                if (servlet.loadOnStartup() >= 0) {
+                    eager.add(servlet);
+                }
+            }
+            eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
+            for (ServletEntry servlet : eager) {
+                initComponent("servlet", servlet.getName(), servlet::servlet);
+            }
+        });
+        started = true;
+    }
+
+    /** A step of the lifecycle that runs application code. */
+    private interface ApplicationCode {
+        void run() throws ServletException;
+    }
+
+    // The failure names the component: "filter 'faulty' failed to initialize: ...".
+    private static void initComponent(String kind, String name, ApplicationCode init) throws ServletException {
+        try {
+            init.run();
+        } catch (ServletException | RuntimeException e) {
+            throw new ServletException(kind + " '" + name + "' failed to initialize: " + e.getMessage(), e);
+        }
+    }
+
+    // Listeners, filters and servlets see one context class loader, whichever thread starts the
+    // server, as they do on Tomcat and Jetty (libraries look resources up through it).
+    private void withApplicationClassLoader(ApplicationCode code) throws ServletException {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(classLoader);
+        try {
+            code.run();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
     /** Destroys servlets and filters and notifies context listeners, in reverse order. */
     public void stop() {
-        sessions.stop();
+        // A store that never read its persisted sessions must not overwrite them with nothing.
+        if (!initializing) {
+            sessions.stop();
+        }
         for (ServletEntry servlet : servlets.values()) {
             servlet.destroy();
         }
-        for (FilterEntry filter : filters) {
+        for (FilterEntry filter : filtersByName.values()) {
             filter.destroy();
         }
         var event = new ServletContextEvent(this);
