@@ -62,8 +62,19 @@ final class ConnInput {
     boolean readHead(RequestParser parser, RequestHead head, Runnable onFirstByte, BooleanSupplier stopWaiting)
             throws IOException {
         waitEndedByDeadline = false;
-        if (!hasBuffered() && !awaitFirstBytes(stopWaiting)) {
-            return false;
+        // RFC 9112 section 2.2: empty lines before the request line are ignored (a client may
+        // send an extra CRLF after a body). They do not start a request: a connection that got
+        // only those goes back to waiting as an idle one. A few are tolerated, not a stream.
+        int emptyLines = 0;
+        for (;;) {
+            if (!hasBuffered() && !awaitFirstBytes(stopWaiting)) {
+                return false;
+            }
+            emptyLines = dropEmptyLines(emptyLines);
+            if (hasBuffered()) {
+                break;
+            }
+            recycle();
         }
         onFirstByte.run();
         conn.setReadDeadline(System.nanoTime() + config.headTimeout().toNanos());
@@ -71,18 +82,11 @@ final class ConnInput {
         // How far past start the scan has looked without finding the end of the head. Relative
         // to start, because fill() may move the buffered bytes to index 0.
         int scannedPastStart = 0;
-        int emptyLines = 0;
         for (;;) {
-            // RFC 9112 section 2.2: empty lines before the request line are ignored (a client may
-            // send an extra CRLF after a body). Dropped here, they cannot pass for the empty line
-            // that ends a head; a few are tolerated, a stream of them is not a request.
-            while (end - start >= 2 && buffer.get(start) == '\r' && buffer.get(start + 1) == '\n') {
-                if (++emptyLines > MAX_EMPTY_LINES) {
-                    throw new HttpException(400, "more than " + MAX_EMPTY_LINES + " empty lines before the request line");
-                }
-                start += 2;
-                scannedPastStart = Math.max(0, scannedPastStart - 2);
-            }
+            // A CR that began the buffer may have been completed to an empty line by this read.
+            int before = start;
+            emptyLines = dropEmptyLines(emptyLines);
+            scannedPastStart = Math.max(0, scannedPastStart - (start - before));
             int terminator = findHeadEnd(start + scannedPastStart);
             if (terminator >= 0) {
                 int length = terminator - start;
@@ -116,6 +120,20 @@ final class ConnInput {
                 throw new HttpException(400, "connection closed in the middle of the request head");
             }
         }
+    }
+
+    /**
+     * Drops whole CRLF pairs at the start of the buffered bytes, so that they cannot pass for the
+     * empty line that ends a head. Returns how many were dropped so far in all.
+     */
+    private int dropEmptyLines(int dropped) {
+        while (end - start >= 2 && buffer.get(start) == '\r' && buffer.get(start + 1) == '\n') {
+            if (++dropped > MAX_EMPTY_LINES) {
+                throw new HttpException(400, "more than " + MAX_EMPTY_LINES + " empty lines before the request line");
+            }
+            start += 2;
+        }
+        return dropped;
     }
 
     /**
@@ -175,13 +193,10 @@ final class ConnInput {
                 if (i == start || b.get(i - 1) != '\r') {
                     throw new HttpException(400, "bare LF in request head");
                 }
+                // Empty lines at the start were dropped before the scan (dropEmptyLines), so
+                // CRLF CRLF here ends a head with a request line.
                 if (i - 3 >= start && b.get(i - 2) == '\n' && b.get(i - 3) == '\r') {
                     return i + 1;
-                }
-                // An empty line before the request line (RFC 9112 section 2.2) is skipped by the
-                // parser; CRLF CRLF at the very start is not a complete head.
-                if (i - 1 == start) {
-                    continue;
                 }
             }
         }
@@ -266,8 +281,12 @@ final class ConnInput {
      * The caller has shut the write side down; a deadline or reset ends it with an exception.
      */
     void discardUntilEnd(long deadlineNanos) throws IOException {
-        borrow();
         conn.setReadDeadline(deadlineNanos);
+        if (pooled == null) {
+            // Most clients answer the FIN with their own; wait for that without holding a buffer.
+            conn.awaitReadable();
+        }
+        borrow();
         do {
             start = end = 0;
         } while (fill() >= 0);
@@ -278,6 +297,13 @@ final class ConnInput {
         if (pooled != null && start == end) {
             release();
         }
+    }
+
+    /** The connection is done but another thread may still use the buffer: drop it, unpooled. */
+    void abandon() {
+        pooled = null;
+        buffer = null;
+        start = end = 0;
     }
 
     /** The connection is done: the buffer goes back whatever it holds. */

@@ -52,6 +52,27 @@ final class Exchange {
         return false;
     }
 
+    boolean isEnded() {
+        return ended;
+    }
+
+    /**
+     * After {@link #end()} returned false and the connection was closed (which wakes a read or
+     * write parked on it): waits up to {@code nanos} for the application thread to leave its
+     * operation. True if it did; the connection's buffers may then go back to the pool.
+     */
+    boolean awaitExit(long nanos) {
+        try {
+            if (lock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                lock.unlock();
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private static IllegalStateException ended() {
         return new IllegalStateException("the request/response exchange has ended (completed, dispatched or timed out)");
     }

@@ -43,6 +43,8 @@ public final class HttpConnection {
     private volatile long requests;
     /** When the connection last began waiting for a request; written by its task, read by shutdown. */
     private volatile long idleSinceNanos = System.nanoTime();
+    /** Makes activate() and expireIfQuietFor() exclusive; never held across a park. */
+    private final java.util.concurrent.locks.ReentrantLock expiryLock = new java.util.concurrent.locks.ReentrantLock();
     /** Set once by graceful shutdown: stop waiting for another request. */
     private volatile boolean expired;
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
@@ -54,6 +56,8 @@ public final class HttpConnection {
      * client reads it, so {@link #linger} runs first.
      */
     private boolean inputUnread;
+    /** Task-owned: an application thread may still hold the buffers; they must not be pooled again. */
+    private boolean buffersAbandoned;
     /** Task-owned: the response the exchange ended with (the server's error page, if it sent one), for the access log. */
     private HttpResponse answered;
 
@@ -107,12 +111,19 @@ public final class HttpConnection {
      * alone: it closes after its response, or when it has been quiet long enough. Any thread.
      */
     void expireIfQuietFor(long quietNanos, long now) {
-        ConnState s = state();
-        if ((s == ConnState.IDLE || s == ConnState.NEW) && now - idleSinceNanos >= quietNanos && !expired) {
-            // Flag first, deadline second: ConnInput checks the flag after setting its own
-            // deadline, so whichever runs last, the wait ends now.
-            expired = true;
-            conn.setReadDeadline(System.nanoTime());
+        // Exclusive with activate(): once a request's first bytes made the connection ACTIVE, a
+        // deadline moved to now would cut that request's head or body short.
+        expiryLock.lock();
+        try {
+            ConnState s = state();
+            if ((s == ConnState.IDLE || s == ConnState.NEW) && now - idleSinceNanos >= quietNanos && !expired) {
+                // Flag first, deadline second: ConnInput checks the flag after setting its own
+                // deadline, so whichever runs last, the wait ends now.
+                expired = true;
+                conn.setReadDeadline(System.nanoTime());
+            }
+        } finally {
+            expiryLock.unlock();
         }
     }
 
@@ -131,9 +142,14 @@ public final class HttpConnection {
 
     /** First byte of a request arrived: NEW|IDLE -> ACTIVE, unless shutdown closed us first. */
     private void activate() {
-        ConnState s = state();
-        if (s == ConnState.CLOSED || !STATE.compareAndSet(this, s, ConnState.ACTIVE)) {
-            throw new ClosedByShutdown();
+        expiryLock.lock();
+        try {
+            ConnState s = state();
+            if (s == ConnState.CLOSED || !STATE.compareAndSet(this, s, ConnState.ACTIVE)) {
+                throw new ClosedByShutdown();
+            }
+        } finally {
+            expiryLock.unlock();
         }
     }
 
@@ -172,11 +188,16 @@ public final class HttpConnection {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress() + ": " + e.getMessage());
         } finally {
-            if (inputUnread) {
-                linger(input);
+            if (buffersAbandoned) {
+                input.abandon();
+                output.abandon();
+            } else {
+                if (inputUnread) {
+                    linger(input);
+                }
+                input.release();
+                output.dispose();
             }
-            input.release();
-            output.release();
             STATE.setVolatile(this, ConnState.CLOSED);
         }
     }
@@ -268,9 +289,14 @@ public final class HttpConnection {
         if (!response.exchange().end()) {
             // A thread the handler handed the exchange to is still reading or writing it: the
             // connection's state is theirs, not ours, so it cannot carry another request.
+            // Closing wakes it if it is parked on the socket; the buffers it may be using go
+            // back to the pool only once it has left, else to the garbage collector.
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress()
                     + ": the application still uses the exchange after it ended; closing");
             conn.close();
+            if (!response.exchange().awaitExit(config.writeTimeout().toNanos())) {
+                buffersAbandoned = true;
+            }
             return false;
         }
         if (failure != null) {
@@ -300,7 +326,7 @@ public final class HttpConnection {
         if (!(body instanceof RequestBody framed) || !framed.finished()) {
             inputUnread = true;
         }
-        if (response.isCommitted()) {
+        if (response.output.isCommitted()) {
             if (framing) {
                 // The application's response stands; it is ended properly and the connection
                 // closes after it, since the request's bytes can no longer be trusted.

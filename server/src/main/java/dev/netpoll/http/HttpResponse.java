@@ -124,8 +124,9 @@ public final class HttpResponse {
         return body;
     }
 
+    /** True once sent in part, and for good once the exchange ended (the output is the next exchange's then). */
     public boolean isCommitted() {
-        return output.isCommitted();
+        return exchange.isEnded() || output.isCommitted();
     }
 
     /** Sends the head and what is buffered now. */
@@ -135,8 +136,13 @@ public final class HttpResponse {
 
     /** Clears status, fields and buffered body; fails once committed. */
     public void reset() {
-        exchange.checkLive();
-        output.discardBuffered();
+        // Through the exchange: the buffer it clears is the connection's, shared with the next exchange.
+        exchange.enter();
+        try {
+            output.discardBuffered();
+        } finally {
+            exchange.exit();
+        }
         headers.clear();
         status = 200;
         reason = null;

@@ -49,6 +49,8 @@ final class ResponseOutput extends OutputStream {
     // Whether the client accepts gzip (from the request); whether this response is being gzipped.
     private boolean acceptsGzip;
     private GzipEncoder gzip;
+    // Whether this response is gzip-coded: decided at commit; a HEAD response is coded with no encoder.
+    private boolean gzipCoded;
 
     ResponseOutput(Conn conn, BufferPool pool, HttpConfig config) {
         this.conn = conn;
@@ -63,6 +65,7 @@ final class ResponseOutput extends OutputStream {
             gzip.end();
             gzip = null;
         }
+        gzipCoded = false;
         this.headRequest = headRequest;
         this.http10 = http10;
         committed = false;
@@ -184,11 +187,22 @@ final class ResponseOutput extends OutputStream {
             pos = HEAD_ROOM;
         }
         if (!committed && compressible(last)) {
+            gzipCoded = true;
+            if (headRequest) {
+                // The compressed length is unknown without compressing what a GET would send:
+                // the head states the coding and no length (RFC 9110 section 8.6 allows that).
+                writeFully(ByteBuffer.wrap(head(false, -1)));
+                committed = true;
+                return;
+            }
             gzip = new GzipEncoder();
         }
         if (gzip != null) {
             sendCompressed(last);
             return;
+        }
+        if (gzipCoded) {
+            return; // HEAD: the head is out, no body follows
         }
         int bodyLength = pos - HEAD_ROOM;
         int from = HEAD_ROOM;
@@ -247,19 +261,6 @@ final class ResponseOutput extends OutputStream {
 
     /** The gzip path: compressed slices, with a Content-Length when the whole body fits at once. */
     private void sendCompressed(boolean last) throws IOException {
-        if (headRequest) {
-            if (!committed) {
-                // The compressed length is unknown without compressing what a GET would send:
-                // the head states the coding and no length (RFC 9110 section 8.6 allows that).
-                writeFully(ByteBuffer.wrap(head(false, -1)));
-                committed = true;
-            }
-            if (last) {
-                gzip.end();
-                gzip = null;
-            }
-            return;
-        }
         ensureBuffer();
         byte[] encoded = gzip.encode(buffer, HEAD_ROOM, pos - HEAD_ROOM, last);
         pos = HEAD_ROOM;
@@ -281,7 +282,7 @@ final class ResponseOutput extends OutputStream {
             out.writeBytes(encoded);
         }
         if (last) {
-            gzip = null; // only now: head() above needs to know the body is gzipped
+            gzip = null; // encode(last) ended the deflater
         }
         if (out.size() > 0) {
             writeFully(ByteBuffer.wrap(out.toByteArray()));
@@ -301,11 +302,11 @@ final class ResponseOutput extends OutputStream {
     private byte[] head(boolean last, long compressedLength) {
         int status = response.status();
         HttpHeaders headers = response.headers();
-        long declared = gzip != null ? compressedLength : response.contentLength();
+        long declared = gzipCoded ? compressedLength : response.contentLength();
         boolean forbids = HttpStatus.forbidsBody(status);
         long length = -1;
         if (!forbids) {
-            if (gzip != null && compressedLength < 0) {
+            if (gzipCoded && compressedLength < 0) {
                 if (headRequest) {
                     // no framing: no body follows
                 } else if (http10) {
@@ -333,7 +334,7 @@ final class ResponseOutput extends OutputStream {
             }
             out.latin1(name).ascii(": ").latin1(headers.value(i)).crlf();
         }
-        if (gzip != null) {
+        if (gzipCoded) {
             out.ascii("Content-Encoding: gzip").crlf();
         }
         if (config.compression().enabled() && !forbids && config.compression().compresses(headers.get("Content-Type"))) {
@@ -362,6 +363,21 @@ final class ResponseOutput extends OutputStream {
             out.ascii("Connection: keep-alive").crlf();
         }
         return out.crlf().toBytes();
+    }
+
+    /** The connection is done: the buffer goes back and a gzip stream cut short frees its deflater. */
+    void dispose() {
+        if (gzip != null) {
+            gzip.end();
+            gzip = null;
+        }
+        release();
+    }
+
+    /** The connection is done but another thread may still use the buffer: drop it, unpooled. */
+    void abandon() {
+        pooled = null;
+        buffer = null;
     }
 
     /** Gives the buffer back to the pool; the connection is idle or done. */

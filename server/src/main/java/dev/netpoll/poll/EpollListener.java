@@ -20,7 +20,12 @@ import java.nio.ByteOrder;
  */
 final class EpollListener implements Listener {
 
-    // Set once by stopAccepting (any thread), read by the accepting task.
+    /** How long stopAccepting may keep taking queued connections before it closes anyway. */
+    private static final long MAX_DRAIN_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+
+    // Set once by stopAccepting (any thread), read by the accepting task; drainingSince is
+    // written before draining, so a task that sees draining sees it too.
+    private volatile long drainingSince;
     private volatile boolean draining;
     private final EpollTransport transport;
     private final NetFd socket;
@@ -93,6 +98,12 @@ final class EpollListener implements Listener {
         pd.acquire();
         try {
             for (;;) {
+                if (draining && System.nanoTime() - drainingSince > MAX_DRAIN_NANOS) {
+                    // Clients that keep connecting faster than we accept would keep an open
+                    // listener draining forever: after this, what is still queued is reset.
+                    close();
+                    throw new ConnClosedException();
+                }
                 int fd = LibC.accept4(socket.fd(), peer.address(), peer.lengthAddressForFill(),
                         LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
                 if (fd >= 0) {
@@ -155,6 +166,9 @@ final class EpollListener implements Listener {
     public void stopAccepting() {
         // Flag first, then wake a parked accept with a deadline in the past: whichever the
         // accepting task sees, it drains the queue and closes.
+        if (!draining) {
+            drainingSince = System.nanoTime();
+        }
         draining = true;
         socket.setReadDeadline(System.nanoTime());
     }

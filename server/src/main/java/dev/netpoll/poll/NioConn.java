@@ -18,6 +18,10 @@ import java.util.function.Consumer;
  * <p>A blocking channel cannot wait for readability without reading, so {@link #awaitReadable()}
  * reads one byte into {@code early} and the next {@link #read} or {@link #readNow} hands it over
  * first. {@code early} and {@code earlyState} are owned by the reading task.
+ *
+ * <p>A blocked channel read can only be ended by closing the channel, so a deadline (an idle
+ * timeout, a graceful shutdown expiring a quiet connection) closes it here where epoll would
+ * wake the task and let it half-close: nio cannot linger.
  */
 final class NioConn implements Conn {
 
@@ -136,7 +140,26 @@ final class NioConn implements Conn {
     @Override
     public int readNow(NativeBuffer dst) throws IOException {
         ByteBuffer buffer = dst.buffer();
-        return earlyState != EARLY_NONE && buffer.hasRemaining() ? takeEarly(buffer) : 0;
+        if (!buffer.hasRemaining()) {
+            return 0;
+        }
+        if (earlyState != EARLY_NONE) {
+            return takeEarly(buffer);
+        }
+        // No byte taken by a wait (it ended by a deadline, say): what is queued is still ours.
+        int queued = Math.min(buffer.remaining(), queuedBytes());
+        if (queued <= 0) {
+            return 0;
+        }
+        int limit = buffer.limit();
+        buffer.limit(buffer.position() + queued);
+        try {
+            return read(buffer); // does not block: at least this many bytes are queued
+        } catch (DeadlineExceededException e) {
+            return 0;
+        } finally {
+            buffer.limit(limit);
+        }
     }
 
     /**

@@ -32,4 +32,20 @@ class IdleConnectionTest {
             assertThat(client.closedByServer()).isTrue();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
+    void anExtraEmptyLineAfterABodyLeavesTheConnectionIdle(String transport) throws Exception {
+        try (var server = new TestServer(HttpConfig.DEFAULTS, TestServer.echoLine(), transport);
+                var client = server.client()) {
+            // RFC 9112 2.2 lets a client send CRLF after a body; it is not the start of a request.
+            var response = client.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello\r\n").read();
+            assertThat(response.text()).isEqualTo("POST / body=5");
+            Thread.sleep(200);
+            assertThat(server.server.connections()).singleElement()
+                    .satisfies(c -> assertThat(c.state()).isEqualTo(ConnState.IDLE));
+            assertThat(client.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\n").read().text()).isEqualTo("GET /next body=0");
+        }
+    }
 }
