@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Timeout;
  */
 class ExchangeLifetimeTest {
 
+    @BeforeAll
+    static void start() throws Exception {
+        startOn("epoll");
+    }
+
     private static final SynchronousQueue<AsyncContext> handedOver = new SynchronousQueue<>();
     private static final AtomicReference<Boolean> listenerSawServiceRunning = new AtomicReference<>();
     private static volatile boolean inService;
@@ -57,8 +62,7 @@ class ExchangeLifetimeTest {
         };
     }
 
-    @BeforeAll
-    static void start() throws Exception {
+    static void startOn(String transport) throws Exception {
         var context = new NetpollServletContext("", ExchangeLifetimeTest.class.getClassLoader());
         context.addServlet("async", servlet((q, s) -> {
             var async = q.startAsync();
@@ -118,7 +122,7 @@ class ExchangeLifetimeTest {
         })).setAsyncSupported(true);
         context.getServletRegistration("writer").addMapping("/writer");
         context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
+        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open(transport, 1));
         server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
