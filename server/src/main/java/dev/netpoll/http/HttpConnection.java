@@ -172,6 +172,9 @@ public final class HttpConnection {
                 Thread.interrupted();
                 input.recycle();
                 output.release();
+                // An idle connection keeps nothing of the request it served.
+                request.forget();
+                answered = null;
                 currentRequest = null;
                 idleSinceNanos = System.nanoTime();
                 if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.IDLE)) {

@@ -80,6 +80,13 @@ public final class HttpRequest {
         return head.bodyLength == RequestHead.CHUNKED;
     }
 
+    /** Drops what the served request held (head fields, trailers, body), so an idle connection keeps none of it. */
+    void forget() {
+        head.reset();
+        trailers.clear();
+        body = null;
+    }
+
     /** The body; empty when the request has none. Reading it sends 100 Continue if asked for. */
     public InputStream body() {
         return body;

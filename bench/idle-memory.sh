@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Memory per idle keep-alive connection of a Spring MVC application: the same application on
+# Netpoll, Tomcat and Jetty (virtual threads), 10,000 connections that each made one request and
+# then wait, idle timeout raised so none is closed. Live heap is the class histogram's total
+# after a full GC (jcmd GC.class_histogram collects first), RSS from /proc; both compared with
+# the same server holding no connection.
+#
+#   bench/idle-memory.sh                  # all three
+#   SERVERS=netpoll IDLE_CONNS=5000 bench/idle-memory.sh
+#
+# Writes bench/results/idle-memory-<timestamp>.md and prints it. About a minute per server.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+SERVERS=${SERVERS:-"netpoll tomcat-vt jetty-vt"}
+IDLE_CONNS=${IDLE_CONNS:-10000}
+
+. "$root/bench/lib.sh"
+java=$(find_java)
+jcmd="$(dirname "$java")/jcmd"
+jar="$root/bench/spring/target/netpoll-bench-spring.jar"
+if [ ! -f "$jar" ]; then
+  (cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+fi
+ulimit -n 20000
+
+netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
+tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
+jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
+port=18381
+
+server_args() {
+  case $1 in
+    netpoll) echo "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac --server.netpoll.idle-timeout=10m" ;;
+    tomcat-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac --server.tomcat.keep-alive-timeout=10m --server.tomcat.max-connections=20000 --server.tomcat.connection-timeout=10m" ;;
+    jetty-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac --server.jetty.connection-idle-timeout=10m --server.jetty.max-connections=20000" ;;
+  esac
+}
+
+live_heap() { "$jcmd" "$1" GC.class_histogram | awk '$1=="Total" {print $3}'; }
+
+results="$work/results.tsv"
+: >"$results"
+for name in $SERVERS; do
+  # shellcheck disable=SC2046
+  "$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -jar "$jar" --spring.main.banner-mode=off \
+    --server.port=$port $(server_args "$name") >"$work/$name.log" 2>&1 &
+  pid=$!
+  wait_port $port || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
+  for _ in 1 2 3; do curl -s "http://127.0.0.1:$port/" >/dev/null; done
+  sleep 2
+  heap0=$(live_heap "$pid"); rss0=$(status_field "$pid" VmRSS)
+  python3 "$root/bench/idle_clients.py" $port "$IDLE_CONNS" "$work/$name.ready" &
+  clients=$!
+  for _ in $(seq 1 600); do [ -f "$work/$name.ready" ] && break; sleep 0.2; done
+  [ -f "$work/$name.ready" ] || { echo "$name: clients did not connect" >&2; exit 1; }
+  sleep 3
+  heap1=$(live_heap "$pid"); rss1=$(status_field "$pid" VmRSS)
+  threads=$(status_field "$pid" Threads)
+  kill "$clients"; wait "$clients" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (heap1 - heap0) / IDLE_CONNS ))" "$(( (rss1 - rss0) * 1024 / IDLE_CONNS ))" "$threads" "$IDLE_CONNS" >>"$results"
+  echo "$name: heap +$(( (heap1 - heap0) / 1024 )) KiB, RSS +$(( rss1 - rss0 )) KiB, $threads threads" >&2
+done
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$root/bench/results/idle-memory-$stamp.md"
+{
+  echo "# Idle keep-alive connections of a Spring MVC application, $stamp"
+  echo
+  echo "$IDLE_CONNS connections, each after one \`GET /\`, held open; idle timeouts raised to 10 minutes."
+  echo "Live heap: class histogram total after a full GC, minus the same with no connection. JVM -Xmx512m,"
+  echo "$("$java" -version 2>&1 | head -1). Tomcat and Jetty with \`spring.threads.virtual.enabled=true\`."
+  echo
+  echo "| server | live heap per connection (bytes) | RSS per connection (bytes) | threads |"
+  echo "|---|---|---|---|"
+  awk -F'\t' '{printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}' "$results"
+} >"$out"
+cat "$out"
