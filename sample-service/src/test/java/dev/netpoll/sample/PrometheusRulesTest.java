@@ -50,10 +50,13 @@ class PrometheusRulesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theComposeConfigurationIsValidAndLoadsEveryRule() throws Exception {
         var result = CommandLine.run(DOCKER, List.of(promtool(), "check", "config", "prometheus.yml"));
         assertThat(result.exitStatus()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: 1 rule files found").contains("SUCCESS: 6 rules found");
+        var groups = (List<Map<String, Object>>) yaml(DOCKER.resolve("prometheus-rules.yml")).get("groups");
+        int rules = groups.stream().mapToInt(group -> ((List<?>) group.get("rules")).size()).sum();
+        assertThat(result.output()).contains("SUCCESS: 1 rule files found").contains("SUCCESS: " + rules + " rules found");
     }
 
     @Test

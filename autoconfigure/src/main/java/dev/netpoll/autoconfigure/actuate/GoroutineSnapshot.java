@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -76,7 +77,7 @@ record GoroutineSnapshot(long id, String name, String state, @Nullable String ph
                 : threadState(task);
         ConnState connState = connection.state();
         String phase = connState == ConnState.ACTIVE ? "in request"
-                : connState == ConnState.NEW || connState == ConnState.IDLE ? "idle" : connState.name().toLowerCase();
+                : connState == ConnState.NEW || connState == ConnState.IDLE ? "idle" : connState.name().toLowerCase(Locale.ROOT);
         InetSocketAddress remote = connection.conn().remoteAddress();
         String address = remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
         long openMillis = System.currentTimeMillis() - connection.openedAtMillis();
