@@ -148,7 +148,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         }
         Compression compression = getCompression();
         if (compression != null && compression.getEnabled()) {
-            config.compression(new ResponseCompression(true, List.of(compression.getMimeTypes()),
+            config.compression(new ResponseCompression(true, CompressedMimeTypes.of(compression),
                     compression.getMinResponseSize().toBytes(),
                     compression.getExcludedUserAgents() == null ? List.of() : List.of(compression.getExcludedUserAgents())));
         }

@@ -128,7 +128,8 @@ class RuntimeMetricsTest {
                 .containsPattern("(?m)^netpoll_goroutines\\{server=\"main\"} [0-9.]+$")
                 .containsPattern("(?m)^netpoll_threads\\{server=\"main\"} [0-9.]+$")
                 .containsPattern("(?m)^netpoll_goroutines_parked\\{reason=\"accept\",server=\"main\"} 1\\.0$")
-                .contains("netpoll_connections_accepted_total{server=\"main\"}");
+                .contains("netpoll_connections_accepted_total{server=\"main\"}")
+                .containsPattern("(?m)^netpoll_connections_max\\{server=\"main\"} [1-9][0-9.E]*$");
         // Prometheus text exposition format 0.0.4: comments, blank lines, or samples.
         Pattern comment = Pattern.compile("# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))");
         Pattern sample = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\"\\\\n])*\",?)*})? "

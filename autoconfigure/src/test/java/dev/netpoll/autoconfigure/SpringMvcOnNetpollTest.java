@@ -159,6 +159,14 @@ class SpringMvcOnNetpollTest {
     }
 
     @Test
+    void theRuntimeViewAndGoroutineDumpAreNotServedUntilExposed() throws Exception {
+        // Actuator exposes health alone by default, as this test does: the dump shows stacks and
+        // client addresses, so it needs management.endpoints.web.exposure.include=netpoll.
+        assertThat(send(get("/actuator/netpoll")).statusCode()).isEqualTo(404);
+        assertThat(send(get("/actuator/netpoll/goroutines?debug=2")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void traversalAttemptsAreRejectedBeforeAnyServlet() throws Exception {
         for (String path : new String[] {"/a/%2e%2e/hello", "/a/..%2Fhello", "/hello;jsessionid=1", "/a%5c..%5chello"}) {
             assertThat(send(get(path)).statusCode()).as(path).isEqualTo(400);

@@ -3,8 +3,10 @@ package dev.netpoll.sample;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What the container and Prometheus tests need from the machine. A developer without Docker or
@@ -23,6 +25,17 @@ final class Environment {
             }
             assumeTrue(false, what + " is not available; set " + variable + "=true to make this a failure");
         }
+    }
+
+    /** {@code name} as an executable on the {@code PATH}, if there is one. */
+    static Optional<Path> executable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The repository root: Surefire runs in the module's directory. */

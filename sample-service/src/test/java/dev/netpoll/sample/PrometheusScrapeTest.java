@@ -3,7 +3,6 @@ package dev.netpoll.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -41,19 +40,9 @@ class PrometheusScrapeTest {
         }
     }
 
-    private static String prometheusBinary() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "prometheus");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
-    }
-
     @Test
     void prometheusReportsTheTargetUpAndAGoroutineSample() throws Exception {
-        String binary = prometheusBinary();
+        String binary = Environment.executable("prometheus").map(Path::toString).orElse(null);
         Environment.require(binary != null, "The prometheus binary", "NETPOLL_REQUIRE_PROMETHEUS");
         int prometheusPort;
         try (var socket = new ServerSocket(0)) {

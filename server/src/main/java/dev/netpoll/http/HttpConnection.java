@@ -50,6 +50,11 @@ public final class HttpConnection {
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
     private volatile Thread task;
     /**
+     * {@link System#nanoTime} of the last move into NEW, ACTIVE or IDLE, so the goroutine dump can
+     * say how long a connection has been idle or in its request. Written by the task.
+     */
+    private volatile long stateSinceNanos = System.nanoTime();
+    /**
      * Task-owned. Set when the server ends the connection while the client may still be sending
      * (an error answered before the body or head was read to its end): closing then would make
      * the kernel answer the unread bytes with RST, which can destroy our response before the
@@ -76,6 +81,16 @@ public final class HttpConnection {
 
     public long openedAtMillis() {
         return openedAtMillis;
+    }
+
+    /** The task serving this connection, or null before it starts. */
+    public Thread task() {
+        return task;
+    }
+
+    /** {@link System#nanoTime} when the connection entered its current state. */
+    public long stateSinceNanos() {
+        return stateSinceNanos;
     }
 
     public String currentRequest() {
@@ -151,6 +166,7 @@ public final class HttpConnection {
         } finally {
             expiryLock.unlock();
         }
+        stateSinceNanos = System.nanoTime();
     }
 
     private static final class ClosedByShutdown extends RuntimeException {
@@ -180,6 +196,7 @@ public final class HttpConnection {
                 if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.IDLE)) {
                     return;
                 }
+                stateSinceNanos = System.nanoTime();
             }
             if (input.waitEndedByDeadline()) {
                 // We end a connection the client may be about to use: FIN rather than a close

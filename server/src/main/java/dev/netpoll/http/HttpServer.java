@@ -202,6 +202,16 @@ public final class HttpServer implements AutoCloseable {
         return reached;
     }
 
+    /** The accept loop, or null before {@link #start}; for the goroutine dump. */
+    public AcceptLoop acceptLoop() {
+        return acceptLoop;
+    }
+
+    /** This server's live tasks (its goroutines): connections, the accept loop, tasks it started. */
+    public List<Thread> tasks() {
+        return tasks.threads();
+    }
+
     /** Connections open now. */
     public int connectionsActive() {
         return connections.size();

@@ -32,6 +32,10 @@ public final class AcceptLoop implements Runnable {
     private final int maxConnections;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong limitReached = new AtomicLong();
+    /** The loop's own task, once started; read by the goroutine dump. */
+    private volatile Thread task;
+    /** True while the loop waits for a connection to end (at the limit); read by the goroutine dump. */
+    private volatile boolean pausedAtLimit;
 
     public AcceptLoop(Listener listener, Tasks tasks, int maxConnections, ConnHandler handler) {
         if (maxConnections < 1) {
@@ -47,6 +51,7 @@ public final class AcceptLoop implements Runnable {
     /** Starts the loop as a task, and the platform thread that keeps the JVM alive while it runs. */
     public Thread start() {
         Thread loop = tasks.start(this);
+        task = loop;
         Thread.ofPlatform().name("netpoll-await-" + listener.localAddress().getPort()).daemon(false).start(() -> {
             try {
                 loop.join();
@@ -64,7 +69,12 @@ public final class AcceptLoop implements Runnable {
             try {
                 if (!permits.tryAcquire()) {
                     limitReached.incrementAndGet();
-                    permits.acquire();
+                    pausedAtLimit = true;
+                    try {
+                        permits.acquire();
+                    } finally {
+                        pausedAtLimit = false;
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
@@ -125,6 +135,16 @@ public final class AcceptLoop implements Runnable {
     /** Connections accepted so far. */
     public long accepted() {
         return accepted.get();
+    }
+
+    /** The loop's task, or null before {@link #start}. */
+    public Thread task() {
+        return task;
+    }
+
+    /** Whether the loop is paused now because every permit is taken. */
+    public boolean pausedAtLimit() {
+        return pausedAtLimit;
     }
 
     /** Times the loop found every permit taken and paused accepting. */

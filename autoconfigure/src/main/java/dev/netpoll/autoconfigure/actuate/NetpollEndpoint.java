@@ -13,14 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * {@code /actuator/netpoll}: the runtime of each Netpoll server, like Go's goroutine profile. The
  * transport and configuration in effect, the counts of {@link RuntimeStats}, and the live tasks
  * grouped by what they do (parked in read, parked in write, in the application), each with its
  * connection's remote address, age and current request line.
+ *
+ * <p>{@code /actuator/netpoll/goroutines} is the goroutine dump, as Go's
+ * {@code /debug/pprof/goroutine}: plain text, {@code ?debug=1} (the default) grouped by identical
+ * stacks with counts, {@code ?debug=2} every task with its state, connection, request and stack.
  *
  * @since 0.1.0
  */
@@ -60,6 +67,37 @@ public class NetpollEndpoint {
             }
         });
         return new Runtime(view);
+    }
+
+    /**
+     * The goroutine dump of every server: {@code debug} 1 groups identical stacks, 2 lists every
+     * task. Null (404) for any other selector than {@code goroutines}.
+     */
+    @ReadOperation(produces = "text/plain;charset=UTF-8")
+    public @Nullable String dump(@Selector String profile, @Nullable Integer debug) {
+        if (!"goroutines".equals(profile)) {
+            return null;
+        }
+        int level = debug == null ? 1 : debug;
+        if (level != 1 && level != 2) {
+            throw new InvalidEndpointRequestException("debug must be 1 (grouped by stack) or 2 (every goroutine), was " + level,
+                    "debug must be 1 or 2");
+        }
+        StringBuilder out = new StringBuilder();
+        new TreeMap<>(servers.all()).forEach((namespace, server) -> {
+            HttpServer engine = server.getHttpServer();
+            if (engine == null) {
+                return;
+            }
+            out.append("# server ").append(namespace).append(", port ").append(engine.port()).append('\n');
+            var tasks = GoroutineSnapshot.capture(engine);
+            if (level == 1) {
+                GoroutineProfile.grouped(tasks, out);
+            } else {
+                GoroutineProfile.full(tasks, out);
+            }
+        });
+        return out.toString();
     }
 
     private static Server describe(NetpollWebServer server) {

@@ -83,6 +83,10 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
         }
         meters.add(Gauge.builder("netpoll.connections.active", server, engine(HttpServer::connectionsActive))
                 .description("Connections open now").tags(tags).register(registry));
+        // The limit itself, so that an alert can say "near the limit" without knowing the settings.
+        meters.add(Gauge.builder("netpoll.connections.max", server, engine(e -> e.httpConfig().maxConnections()))
+                .description("Connections served at once at most (server.netpoll.max-connections); at the limit accepting pauses")
+                .tags(tags).register(registry));
         meters.add(FunctionCounter.builder("netpoll.connections.accepted", server, engine(HttpServer::connectionsAccepted))
                 .description("Connections accepted").tags(tags).register(registry));
         meters.add(FunctionCounter.builder("netpoll.connections.rejected", server, engine(HttpServer::connectionLimitReached))
