@@ -202,9 +202,9 @@ public final class HttpServer implements AutoCloseable {
         return reached;
     }
 
-    /** The accept loop, or null before {@link #start}; for the goroutine dump. */
-    public AcceptLoop acceptLoop() {
-        return acceptLoop;
+    /** The accept loops, one per listener, the main one first; for the goroutine dump. */
+    public List<AcceptLoop> acceptLoops() {
+        return List.copyOf(acceptLoops);
     }
 
     /** This server's live tasks (its goroutines): connections, the accept loop, tasks it started. */

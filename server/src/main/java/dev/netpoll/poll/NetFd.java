@@ -101,28 +101,14 @@ public final class NetFd implements Conn {
     private int read(ByteBuffer dst, long base) throws IOException {
         pd.acquire();
         try {
-            int position = dst.position();
-            int length = dst.remaining();
-            long address = base + position;
             for (;;) {
                 if (readDrained && !pd.hungUp()) {
                     pd.waitRead(WaitReason.READ);
                 }
                 readDrained = false;
-                long n = LibC.read(fd, address, length);
-                if (n > 0) {
-                    dst.position(position + (int) n);
-                    readDrained = n < length;
-                    return (int) n;
-                }
-                if (n == 0) {
-                    return -1;
-                }
-                int errno = LibC.errno();
-                if (errno == Errno.EAGAIN) {
-                    readDrained = true;
-                } else if (errno != Errno.EINTR) {
-                    throw new SyscallException("read", errno);
+                int n = readOnce(dst, base);
+                if (n != 0) {
+                    return n;
                 }
             }
         } finally {
@@ -130,35 +116,44 @@ public final class NetFd implements Conn {
         }
     }
 
+    /**
+     * One {@code read(2)} into {@code dst} from its position: the bytes read, -1 at end of stream,
+     * or 0 when the socket has nothing now (EAGAIN), which marks it drained. Retries EINTR. The
+     * caller holds {@code pd}.
+     */
+    private int readOnce(ByteBuffer dst, long base) throws SyscallException {
+        int position = dst.position();
+        int length = dst.remaining();
+        for (;;) {
+            long n = LibC.read(fd, base + position, length);
+            if (n > 0) {
+                dst.position(position + (int) n);
+                readDrained = n < length;
+                return (int) n;
+            }
+            if (n == 0) {
+                return -1;
+            }
+            int errno = LibC.errno();
+            if (errno == Errno.EAGAIN) {
+                readDrained = true;
+                return 0;
+            }
+            if (errno != Errno.EINTR) {
+                throw new SyscallException("read", errno);
+            }
+        }
+    }
+
     @Override
     public int readNow(NativeBuffer dst) throws IOException {
         ByteBuffer buffer = dst.buffer();
-        int position = buffer.position();
-        int length = buffer.remaining();
-        if (length == 0) {
+        if (!buffer.hasRemaining()) {
             return 0;
         }
         pd.acquire();
         try {
-            for (;;) {
-                long n = LibC.read(fd, dst.address() + position, length);
-                if (n > 0) {
-                    buffer.position(position + (int) n);
-                    readDrained = n < length;
-                    return (int) n;
-                }
-                if (n == 0) {
-                    return -1;
-                }
-                int errno = LibC.errno();
-                if (errno == Errno.EAGAIN) {
-                    readDrained = true;
-                    return 0;
-                }
-                if (errno != Errno.EINTR) {
-                    throw new SyscallException("read", errno);
-                }
-            }
+            return readOnce(buffer, dst.address());
         } finally {
             pd.release();
         }

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,21 +27,12 @@ class GracefulShutdownTest {
     @ValueSource(strings = {"epoll", "nio"})
     @Timeout(30)
     void requestArrivingOnAnIdleConnectionDuringShutdownIsAnsweredWithConnectionClose(String transport) throws Exception {
-        var inHandler = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        HttpHandler handler = (request, response) -> {
-            if (request.path().equals("/slow")) {
-                inHandler.countDown();
-                release.await();
-            }
-            byte[] body = request.body().readAllBytes();
-            response.body().write(("done " + body.length).getBytes(StandardCharsets.US_ASCII));
-        };
+        var handler = new HeldHandler();
         try (var server = new TestServer(quiet(Duration.ofSeconds(2)), handler, transport);
                 var idle = server.client(); var busy = server.client()) {
             assertThat(idle.send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
             busy.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(handler.entered()).isTrue();
 
             var shutdown = CompletableFuture.supplyAsync(() -> server.server.shutdownGracefully(Duration.ofSeconds(10)));
             Thread.sleep(300); // the shutdown is under way; the idle connection is still quiet
@@ -52,7 +41,7 @@ class GracefulShutdownTest {
             assertThat(late.header("Connection")).isEqualTo("close");
             assertThat(idle.closedByServer()).isTrue();
 
-            release.countDown();
+            handler.release();
             assertThat(busy.read().header("Connection")).isEqualTo("close");
             assertThat(shutdown.get(10, TimeUnit.SECONDS)).isTrue();
         }
@@ -103,29 +92,21 @@ class GracefulShutdownTest {
     @ValueSource(strings = {"epoll"})
     @Timeout(30)
     void connectionWaitingInTheBacklogWhenShutdownBeginsIsServedNotReset(String transport) throws Exception {
-        var inHandler = new CountDownLatch(1);
-        var release = new CountDownLatch(1);
-        HttpHandler handler = (request, response) -> {
-            if (request.path().equals("/slow")) {
-                inHandler.countDown();
-                release.await();
-            }
-            response.body().write("served".getBytes(StandardCharsets.US_ASCII));
-        };
+        var handler = new HeldHandler();
         var config = quiet(Duration.ofMillis(200)).toBuilder().maxConnections(1).build();
         try (var server = new TestServer(config, handler, transport);
                 var busy = server.client()) {
             busy.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(handler.entered()).isTrue();
             // At the connection limit: this one completes its handshake in the kernel's backlog.
             try (var queued = server.client()) {
                 queued.send("GET /queued HTTP/1.1\r\nHost: a\r\n\r\n");
                 var shutdown = CompletableFuture.supplyAsync(() -> server.server.shutdownGracefully(Duration.ofSeconds(10)));
                 Thread.sleep(300);
-                release.countDown();
-                assertThat(busy.read().text()).isEqualTo("served");
+                handler.release();
+                assertThat(busy.read().text()).isEqualTo("done 0");
                 var response = queued.read();
-                assertThat(response.text()).isEqualTo("served");
+                assertThat(response.text()).isEqualTo("done 0");
                 assertThat(response.header("Connection")).isEqualTo("close");
                 assertThat(shutdown.get(10, TimeUnit.SECONDS)).isTrue();
             }

@@ -48,14 +48,20 @@ record GoroutineSnapshot(long id, String name, String state, @Nullable String ph
                 byTask.put(task, connection);
             }
         }
-        AcceptLoop acceptLoop = server.acceptLoop();
-        Thread acceptTask = acceptLoop == null ? null : acceptLoop.task();
+        Map<Thread, AcceptLoop> acceptTasks = new HashMap<>();
+        for (AcceptLoop loop : server.acceptLoops()) {
+            Thread task = loop.task();
+            if (task != null) {
+                acceptTasks.put(task, loop);
+            }
+        }
         List<GoroutineSnapshot> snapshots = new ArrayList<>();
         for (Thread task : server.tasks()) {
             HttpConnection connection = byTask.get(task);
+            AcceptLoop acceptLoop = acceptTasks.get(task);
             if (connection != null) {
                 snapshots.add(ofConnection(task, connection, now));
-            } else if (task == acceptTask) {
+            } else if (acceptLoop != null) {
                 String state = acceptLoop.pausedAtLimit() ? "parked at the connection limit"
                         : parked(task) ? "parked in accept" : threadState(task);
                 snapshots.add(new GoroutineSnapshot(task.threadId(), task.getName(), state, null, null, null, null,
