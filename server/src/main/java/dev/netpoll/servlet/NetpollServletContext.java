@@ -1,6 +1,5 @@
 package dev.netpoll.servlet;
 
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.RequestDispatcher;
@@ -54,9 +53,7 @@ public final class NetpollServletContext implements ServletContext {
     private final ClassLoader classLoader;
     private final Map<String, String> initParameters = new LinkedHashMap<>();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final Map<String, ServletEntry> servlets = new LinkedHashMap<>();
-    private final List<FilterEntry> filters = new CopyOnWriteArrayList<>();
-    private final Map<String, FilterEntry> filtersByName = new LinkedHashMap<>();
+    private final Registrations registrations = new Registrations(this);
     private final List<ServletContextListener> contextListeners = new ArrayList<>();
     private final List<ServletContextAttributeListener> contextAttributeListeners = new CopyOnWriteArrayList<>();
     private final List<ServletRequestListener> requestListeners = new CopyOnWriteArrayList<>();
@@ -76,7 +73,6 @@ public final class NetpollServletContext implements ServletContext {
     private volatile java.util.regex.Pattern trustedProxies;
     // Set while the server is built; read by request tasks.
     private volatile SameSitePolicy sameSitePolicy = SameSitePolicy.NONE;
-    private int matchAfterCount;
     private String displayName = "application";
     private File documentRoot;
     // What getResource("/") answers with no document root and nothing at META-INF/resources/: an
@@ -113,6 +109,10 @@ public final class NetpollServletContext implements ServletContext {
         return mapper;
     }
 
+    Registrations registrations() {
+        return registrations;
+    }
+
     SessionStore sessions() {
         return sessions;
     }
@@ -131,36 +131,12 @@ public final class NetpollServletContext implements ServletContext {
         return errorPages;
     }
 
-    List<FilterEntry> filters() {
-        return filters;
-    }
-
     List<ServletRequestListener> requestListeners() {
         return requestListeners;
     }
 
     List<ServletRequestAttributeListener> requestAttributeListeners() {
         return requestAttributeListeners;
-    }
-
-    ServletEntry servletNamed(String name) {
-        return servlets.get(name);
-    }
-
-    /**
-     * Orders a newly mapped filter: those mapped with {@code isMatchAfter=false} come first, in
-     * registration order, then those mapped to match after (Servlet 6.1 section 4.4.2.2).
-     */
-    void filterMapped(FilterEntry filter, boolean isMatchAfter) {
-        if (filters.contains(filter)) {
-            return;
-        }
-        if (isMatchAfter) {
-            filters.add(filter);
-            matchAfterCount++;
-        } else {
-            filters.add(filters.size() - matchAfterCount, filter);
-        }
     }
 
     /**
@@ -288,17 +264,10 @@ public final class NetpollServletContext implements ServletContext {
             return;
         }
         withApplicationClassLoader(() -> {
-            for (FilterEntry filter : filtersByName.values()) {
+            for (FilterEntry filter : registrations.filters().values()) {
                 initComponent("filter", filter.getName(), filter::init);
             }
-            List<ServletEntry> eager = new ArrayList<>();
-            for (ServletEntry servlet : servlets.values()) {
-                if (servlet.loadOnStartup() >= 0) {
-                    eager.add(servlet);
-                }
-            }
-            eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
-            for (ServletEntry servlet : eager) {
+            for (ServletEntry servlet : registrations.loadedOnStartup()) {
                 initComponent("servlet", servlet.getName(), servlet::servlet);
             }
         });
@@ -338,12 +307,7 @@ public final class NetpollServletContext implements ServletContext {
         if (!initializing) {
             sessions.stop();
         }
-        for (ServletEntry servlet : servlets.values()) {
-            servlet.destroy();
-        }
-        for (FilterEntry filter : filtersByName.values()) {
-            filter.destroy();
-        }
+        registrations.destroy();
         var event = new ServletContextEvent(this);
         List<ServletContextListener> reversed = new ArrayList<>(contextListeners);
         Collections.reverse(reversed);
@@ -467,7 +431,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public RequestDispatcher getNamedDispatcher(String name) {
-        ServletEntry servlet = servlets.get(name);
+        ServletEntry servlet = registrations.servlet(name);
         return servlet == null ? null : new Dispatcher(this, null, servlet);
     }
 
@@ -565,25 +529,14 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Servlet servlet) {
-        return registerServlet(servletName, servlet, null);
+        checkInitializing();
+        return registrations.addServlet(servletName, servlet, null);
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Class<? extends Servlet> servletClass) {
-        return registerServlet(servletName, null, servletClass);
-    }
-
-    private ServletRegistration.Dynamic registerServlet(String name, Servlet servlet, Class<? extends Servlet> type) {
         checkInitializing();
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("servlet name must not be empty");
-        }
-        if (servlets.containsKey(name)) {
-            return null;
-        }
-        var entry = new ServletEntry(name, servlet, type, this);
-        servlets.put(name, entry);
-        return entry;
+        return registrations.addServlet(servletName, null, servletClass);
     }
 
     @Override
@@ -598,12 +551,12 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public ServletRegistration getServletRegistration(String servletName) {
-        return servlets.get(servletName);
+        return registrations.servlet(servletName);
     }
 
     @Override
     public Map<String, ? extends ServletRegistration> getServletRegistrations() {
-        return Collections.unmodifiableMap(servlets);
+        return registrations.servlets();
     }
 
     @Override
@@ -613,25 +566,14 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Filter filter) {
-        return registerFilter(filterName, filter, null);
+        checkInitializing();
+        return registrations.addFilter(filterName, filter, null);
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Class<? extends Filter> filterClass) {
-        return registerFilter(filterName, null, filterClass);
-    }
-
-    private FilterRegistration.Dynamic registerFilter(String name, Filter filter, Class<? extends Filter> type) {
         checkInitializing();
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("filter name must not be empty");
-        }
-        if (filtersByName.containsKey(name)) {
-            return null;
-        }
-        var entry = new FilterEntry(name, filter, type, this);
-        filtersByName.put(name, entry);
-        return entry;
+        return registrations.addFilter(filterName, null, filterClass);
     }
 
     @Override
@@ -641,12 +583,12 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public FilterRegistration getFilterRegistration(String filterName) {
-        return filtersByName.get(filterName);
+        return registrations.filter(filterName);
     }
 
     @Override
     public Map<String, ? extends FilterRegistration> getFilterRegistrations() {
-        return Collections.unmodifiableMap(filtersByName);
+        return registrations.filters();
     }
 
     @Override
@@ -790,32 +732,5 @@ public final class NetpollServletContext implements ServletContext {
         } catch (ReflectiveOperationException e) {
             throw new ServletException("cannot instantiate " + type.getName(), e);
         }
-    }
-
-    /** Whether the servlet and every filter of a dispatch support async. */
-    boolean asyncSupported(DispatcherType type, String path, ServletEntry servlet) {
-        if (!servlet.asyncSupported()) {
-            return false;
-        }
-        for (FilterEntry filter : filters) {
-            if (filter.matches(type, path, servlet.getName()) && !filter.asyncSupported()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The filters that apply to a dispatch, in chain order. */
-    List<Filter> filtersFor(DispatcherType type, String path, String servletName) {
-        List<Filter> chain = null;
-        for (FilterEntry filter : filters) {
-            if (filter.matches(type, path, servletName)) {
-                if (chain == null) {
-                    chain = new ArrayList<>();
-                }
-                chain.add(filter.filter());
-            }
-        }
-        return chain == null ? List.of() : chain;
     }
 }
