@@ -5,10 +5,7 @@ import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletContextAttributeEvent;
-import jakarta.servlet.ServletContextAttributeListener;
 import jakarta.servlet.ServletContextEvent;
-import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestAttributeListener;
@@ -20,7 +17,6 @@ import java.io.File;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.EnumSet;
@@ -32,8 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one web application Netpoll serves: its registrations, attributes, listeners, MIME types,
@@ -52,12 +46,7 @@ public final class NetpollServletContext implements ServletContext {
     private final String contextPath;
     private final ClassLoader classLoader;
     private final Map<String, String> initParameters = new LinkedHashMap<>();
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Registrations registrations = new Registrations(this);
-    private final List<ServletContextListener> contextListeners = new ArrayList<>();
-    private final List<ServletContextAttributeListener> contextAttributeListeners = new CopyOnWriteArrayList<>();
-    private final List<ServletRequestListener> requestListeners = new CopyOnWriteArrayList<>();
-    private final List<ServletRequestAttributeListener> requestAttributeListeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> mimeTypes = new HashMap<>(MimeTypes.DEFAULTS);
     // Locale.toString() ("de", "de_AT") to charset; written while initializing, read by request tasks.
     private final Map<String, java.nio.charset.Charset> localeEncodings = new HashMap<>();
@@ -65,6 +54,8 @@ public final class NetpollServletContext implements ServletContext {
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
     private final SessionStore sessions = new SessionStore(this);
+    private final ContextListeners listeners = new ContextListeners(sessions);
+    private final ContextAttributes attributes = new ContextAttributes(this, listeners.attributeListeners());
     // The lifecycle (initialize, start, stop) runs on one thread, Spring's context thread.
     // initializing is read by request tasks through checkInitializing, hence volatile.
     private volatile boolean initializing = true;
@@ -132,11 +123,11 @@ public final class NetpollServletContext implements ServletContext {
     }
 
     List<ServletRequestListener> requestListeners() {
-        return requestListeners;
+        return listeners.requestListeners();
     }
 
     List<ServletRequestAttributeListener> requestAttributeListeners() {
-        return requestAttributeListeners;
+        return listeners.requestAttributeListeners();
     }
 
     /**
@@ -241,12 +232,7 @@ public final class NetpollServletContext implements ServletContext {
         if (!initializing) {
             return;
         }
-        withApplicationClassLoader(() -> {
-            var event = new ServletContextEvent(this);
-            for (ServletContextListener listener : List.copyOf(contextListeners)) {
-                listener.contextInitialized(event);
-            }
-        });
+        withApplicationClassLoader(() -> listeners.contextInitialized(new ServletContextEvent(this)));
         sessions.start();
         initializing = false;
     }
@@ -308,12 +294,7 @@ public final class NetpollServletContext implements ServletContext {
             sessions.stop();
         }
         registrations.destroy();
-        var event = new ServletContextEvent(this);
-        List<ServletContextListener> reversed = new ArrayList<>(contextListeners);
-        Collections.reverse(reversed);
-        for (ServletContextListener listener : reversed) {
-            listener.contextDestroyed(event);
-        }
+        listeners.contextDestroyed(new ServletContextEvent(this));
     }
 
     @Override
@@ -484,37 +465,17 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public Enumeration<String> getAttributeNames() {
-        return Collections.enumeration(attributes.keySet());
+        return attributes.names();
     }
 
     @Override
     public void setAttribute(String name, Object object) {
-        if (name == null) {
-            throw new NullPointerException("attribute name must not be null");
-        }
-        if (object == null) {
-            removeAttribute(name);
-            return;
-        }
-        Object old = attributes.put(name, object);
-        for (ServletContextAttributeListener listener : contextAttributeListeners) {
-            var event = new ServletContextAttributeEvent(this, name, old == null ? object : old);
-            if (old == null) {
-                listener.attributeAdded(event);
-            } else {
-                listener.attributeReplaced(event);
-            }
-        }
+        attributes.set(name, object);
     }
 
     @Override
     public void removeAttribute(String name) {
-        Object old = attributes.remove(name);
-        if (old != null) {
-            for (ServletContextAttributeListener listener : contextAttributeListeners) {
-                listener.attributeRemoved(new ServletContextAttributeEvent(this, name, old));
-            }
-        }
+        attributes.remove(name);
     }
 
     @Override
@@ -623,32 +584,7 @@ public final class NetpollServletContext implements ServletContext {
     @Override
     public <T extends EventListener> void addListener(T listener) {
         checkInitializing();
-        boolean known = false;
-        if (listener instanceof ServletContextListener l) {
-            contextListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof ServletContextAttributeListener l) {
-            contextAttributeListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof ServletRequestListener l) {
-            requestListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof ServletRequestAttributeListener l) {
-            requestAttributeListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof jakarta.servlet.http.HttpSessionListener
-                || listener instanceof jakarta.servlet.http.HttpSessionAttributeListener
-                || listener instanceof jakarta.servlet.http.HttpSessionIdListener) {
-            sessions.addListener(listener);
-            known = true;
-        }
-        if (!known) {
-            throw new IllegalArgumentException("unsupported listener type " + listener.getClass().getName());
-        }
+        listeners.add(listener);
     }
 
     @Override
