@@ -21,13 +21,11 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.EnumSet;
 import java.util.EventListener;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The one web application Netpoll serves: its registrations, attributes, listeners, MIME types,
@@ -47,9 +45,9 @@ public final class NetpollServletContext implements ServletContext {
     private final ClassLoader classLoader;
     private final Map<String, String> initParameters = new LinkedHashMap<>();
     private final Registrations registrations = new Registrations(this);
-    private final Map<String, String> mimeTypes = new HashMap<>(MimeTypes.DEFAULTS);
-    // Locale.toString() ("de", "de_AT") to charset; written while initializing, read by request tasks.
-    private final Map<String, java.nio.charset.Charset> localeEncodings = new HashMap<>();
+    private final ContextResources resources;
+    private final MimeTable mimeTypes = new MimeTable();
+    private final LocaleEncodings localeEncodings = new LocaleEncodings();
     private final ServletMapper mapper = new ServletMapper();
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
@@ -65,11 +63,6 @@ public final class NetpollServletContext implements ServletContext {
     // Set while the server is built; read by request tasks.
     private volatile SameSitePolicy sameSitePolicy = SameSitePolicy.NONE;
     private String displayName = "application";
-    private File documentRoot;
-    // What getResource("/") answers with no document root and nothing at META-INF/resources/: an
-    // empty directory, made on first use (Tomcat and Jetty make a temporary docbase for the same
-    // reason). Guarded by this.
-    private File emptyRoot;
     private String requestCharacterEncoding;
     private String responseCharacterEncoding;
     private int sessionTimeoutMinutes = 30;
@@ -83,6 +76,7 @@ public final class NetpollServletContext implements ServletContext {
         }
         this.contextPath = contextPath;
         this.classLoader = classLoader;
+        this.resources = new ContextResources(classLoader);
     }
 
     private static String version() {
@@ -175,13 +169,13 @@ public final class NetpollServletContext implements ServletContext {
     }
 
     public void setDocumentRoot(File root) {
-        documentRoot = root;
+        resources.setDocumentRoot(root);
     }
 
     /** Adds to the MIME table (or replaces the type of {@code extension}, matched case-insensitively). */
     public void addMimeMapping(String extension, String mimeType) {
         checkInitializing();
-        mimeTypes.put(extension.toLowerCase(Locale.ROOT), mimeType);
+        mimeTypes.add(extension, mimeType);
     }
 
     /**
@@ -191,8 +185,7 @@ public final class NetpollServletContext implements ServletContext {
      */
     public void setMimeMappings(Map<String, String> mappings) {
         checkInitializing();
-        mimeTypes.clear();
-        mappings.forEach(this::addMimeMapping);
+        mimeTypes.replaceWith(mappings);
     }
 
     /**
@@ -202,21 +195,16 @@ public final class NetpollServletContext implements ServletContext {
      */
     public void addLocaleEncoding(Locale locale, java.nio.charset.Charset charset) {
         checkInitializing();
-        localeEncodings.put(locale.toString(), charset);
+        localeEncodings.add(locale, charset);
     }
 
-    /**
-     * The charset mapped to {@code locale}, else to its language alone, else null (Tomcat's
-     * lookup): a mapping for {@code de} also serves {@code de_AT}.
-     */
     java.nio.charset.Charset localeEncoding(Locale locale) {
-        var charset = localeEncodings.get(locale.toString());
-        return charset != null ? charset : localeEncodings.get(locale.getLanguage());
+        return localeEncodings.charsetFor(locale);
     }
 
     /** The MIME table, extension (lower case) to type; read-only. */
     public Map<String, String> getMimeMappings() {
-        return Collections.unmodifiableMap(mimeTypes);
+        return mimeTypes.asMap();
     }
 
     /**
@@ -329,77 +317,22 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public String getMimeType(String file) {
-        if (file == null) {
-            return null;
-        }
-        int dot = file.lastIndexOf('.');
-        if (dot < 0 || dot == file.length() - 1) {
-            return null;
-        }
-        return mimeTypes.get(file.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return mimeTypes.typeOf(file);
     }
 
     @Override
     public Set<String> getResourcePaths(String path) {
-        if (documentRoot == null || path == null || !path.startsWith("/")) {
-            return null;
-        }
-        File dir = new File(documentRoot, path);
-        String[] names = dir.list();
-        if (names == null) {
-            return null;
-        }
-        Set<String> paths = new TreeSet<>();
-        String base = path.endsWith("/") ? path : path + "/";
-        for (String name : names) {
-            paths.add(base + name + (new File(dir, name).isDirectory() ? "/" : ""));
-        }
-        return paths;
+        return resources.paths(path);
     }
 
     @Override
     public URL getResource(String path) throws MalformedURLException {
-        if (path == null || !path.startsWith("/")) {
-            throw new MalformedURLException("resource path must start with '/': " + path);
-        }
-        if (path.contains("/../") || path.endsWith("/..")) {
-            return null;
-        }
-        if (documentRoot != null) {
-            File file = new File(documentRoot, path);
-            if (file.exists()) {
-                return file.toURI().toURL();
-            }
-        }
-        URL resource = classLoader.getResource("META-INF/resources" + path);
-        if (resource == null && path.equals("/")) {
-            // The root always exists (Boot's contract, Tomcat, Jetty): frameworks resolve relative resources from it.
-            return emptyRoot().toURI().toURL();
-        }
-        return resource;
-    }
-
-    private synchronized File emptyRoot() {
-        if (emptyRoot == null) {
-            try {
-                File dir = java.nio.file.Files.createTempDirectory("netpoll-docbase.").toFile();
-                dir.deleteOnExit();
-                emptyRoot = dir;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create the empty document root", e);
-            }
-        }
-        return emptyRoot;
+        return resources.find(path);
     }
 
     @Override
     public InputStream getResourceAsStream(String path) {
-        try {
-            URL url = getResource(path);
-            return url == null ? null : url.openStream();
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        return resources.open(path);
     }
 
     @Override
@@ -428,10 +361,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public String getRealPath(String path) {
-        if (documentRoot == null || path == null) {
-            return null;
-        }
-        return new File(documentRoot, path).getAbsolutePath();
+        return resources.realPath(path);
     }
 
     @Override
