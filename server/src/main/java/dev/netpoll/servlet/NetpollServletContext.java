@@ -50,7 +50,7 @@ public final class NetpollServletContext implements ServletContext {
     private final LocaleEncodings localeEncodings = new LocaleEncodings();
     private final ServletMapper mapper = new ServletMapper();
     private final ErrorPages errorPages = new ErrorPages();
-    private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
+    private final SessionConfig sessionConfig = new SessionConfig(this);
     private final SessionStore sessions = new SessionStore(this);
     private final ContextListeners listeners = new ContextListeners(sessions);
     private final ContextAttributes attributes = new ContextAttributes(this, listeners.attributeListeners());
@@ -65,8 +65,6 @@ public final class NetpollServletContext implements ServletContext {
     private String displayName = "application";
     private String requestCharacterEncoding;
     private String responseCharacterEncoding;
-    private int sessionTimeoutMinutes = 30;
-    private Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE);
 
     /** A context at {@code contextPath} ({@code ""} for the root, else {@code "/name"}). */
     public NetpollServletContext(String contextPath, ClassLoader classLoader) {
@@ -484,16 +482,13 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public SessionCookieConfig getSessionCookieConfig() {
-        return sessionCookie;
+        return sessionConfig.cookie();
     }
 
     @Override
     public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
         checkInitializing();
-        if (modes.contains(SessionTrackingMode.SSL)) {
-            throw new IllegalArgumentException("SSL session tracking is not supported");
-        }
-        trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
+        sessionConfig.setTrackingModes(modes);
     }
 
     @Override
@@ -503,7 +498,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
-        return Collections.unmodifiableSet(trackingModes);
+        return sessionConfig.trackingModes();
     }
 
     @Override
@@ -553,13 +548,13 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public int getSessionTimeout() {
-        return sessionTimeoutMinutes;
+        return sessionConfig.timeoutMinutes();
     }
 
     @Override
     public void setSessionTimeout(int minutes) {
         checkInitializing();
-        sessionTimeoutMinutes = minutes;
+        sessionConfig.setTimeoutMinutes(minutes);
     }
 
     @Override
