@@ -5,7 +5,6 @@ import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestAttributeListener;
@@ -17,6 +16,9 @@ import java.io.File;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.EnumSet;
@@ -26,10 +28,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The one web application Netpoll serves: its registrations, attributes, listeners, MIME types,
- * resources and error pages (Jakarta Servlet 6.1).
+ * The one web application Netpoll serves (Jakarta Servlet 6.1): the {@link ServletContext} face
+ * of its registrations, listeners, attributes, resources, MIME table, sessions and lifecycle, each
+ * kept by a collaborator of its own.
  *
  * <p>Registrations are made while the context initializes, on the thread that calls the
  * initializers; {@link #initialize()} ends that phase, after which registration methods fail with
@@ -42,24 +46,22 @@ public final class NetpollServletContext implements ServletContext {
     public static final String SERVER_INFO = "Netpoll/" + version();
 
     private final String contextPath;
-    private final ClassLoader classLoader;
-    private final Map<String, String> initParameters = new LinkedHashMap<>();
+    private final ApplicationClasses classes;
     private final Registrations registrations = new Registrations(this);
-    private final ContextResources resources;
-    private final MimeTable mimeTypes = new MimeTable();
-    private final LocaleEncodings localeEncodings = new LocaleEncodings();
-    private final ServletMapper mapper = new ServletMapper();
-    private final ErrorPages errorPages = new ErrorPages();
-    private final SessionConfig sessionConfig = new SessionConfig(this);
     private final SessionStore sessions = new SessionStore(this);
     private final ContextListeners listeners = new ContextListeners(sessions);
     private final ContextAttributes attributes = new ContextAttributes(this, listeners.attributeListeners());
-    // The lifecycle (initialize, start, stop) runs on one thread, Spring's context thread.
-    // initializing is read by request tasks through checkInitializing, hence volatile.
-    private volatile boolean initializing = true;
-    private boolean started;
+    private final ContextResources resources;
+    private final ContextLifecycle lifecycle;
+    private final MimeTable mimeTypes = new MimeTable();
+    private final LocaleEncodings localeEncodings = new LocaleEncodings();
+    private final SessionConfig sessionConfig = new SessionConfig(this);
+    private final ServletMapper mapper = new ServletMapper();
+    private final ErrorPages errorPages = new ErrorPages();
+    // Written while the context initializes, read-only afterwards.
+    private final Map<String, String> initParameters = new LinkedHashMap<>();
     // Set while the server is built; read by request tasks.
-    private volatile java.util.regex.Pattern trustedProxies;
+    private volatile Pattern trustedProxies;
     // Set while the server is built; read by request tasks.
     private volatile SameSitePolicy sameSitePolicy = SameSitePolicy.NONE;
     private String displayName = "application";
@@ -73,8 +75,9 @@ public final class NetpollServletContext implements ServletContext {
                     + contextPath + "'");
         }
         this.contextPath = contextPath;
-        this.classLoader = classLoader;
+        this.classes = new ApplicationClasses(classLoader);
         this.resources = new ContextResources(classLoader);
+        this.lifecycle = new ContextLifecycle(this, classes, registrations, listeners, sessions);
     }
 
     private static String version() {
@@ -83,9 +86,7 @@ public final class NetpollServletContext implements ServletContext {
     }
 
     void checkInitializing() {
-        if (!initializing) {
-            throw new IllegalStateException("the servlet context has already been initialized");
-        }
+        lifecycle.checkInitializing();
     }
 
     ServletMapper mapper() {
@@ -100,26 +101,26 @@ public final class NetpollServletContext implements ServletContext {
         return sessions;
     }
 
-    /** Where sessions are persisted across restarts ({@code server.servlet.session.persistent}). */
-    public void setSessionStoreDirectory(java.nio.file.Path directory) {
-        sessions.setStoreDirectory(directory);
-    }
-
-    /** How often idle sessions are looked for and invalidated (default 30 s). */
-    public void setSessionExpiryInterval(java.time.Duration interval) {
-        sessions.setSweepMillis(interval.toMillis());
-    }
-
-    public ErrorPages errorPages() {
-        return errorPages;
-    }
-
     List<ServletRequestListener> requestListeners() {
         return listeners.requestListeners();
     }
 
     List<ServletRequestAttributeListener> requestAttributeListeners() {
         return listeners.requestAttributeListeners();
+    }
+
+    /** Where sessions are persisted across restarts ({@code server.servlet.session.persistent}). */
+    public void setSessionStoreDirectory(Path directory) {
+        sessions.setStoreDirectory(directory);
+    }
+
+    /** How often idle sessions are looked for and invalidated (default 30 s). */
+    public void setSessionExpiryInterval(Duration interval) {
+        sessions.setSweepMillis(interval.toMillis());
+    }
+
+    public ErrorPages errorPages() {
+        return errorPages;
     }
 
     /**
@@ -138,17 +139,17 @@ public final class NetpollServletContext implements ServletContext {
      * Applies forwarded headers from proxies matching {@code trusted} (null turns it off):
      * {@code server.forward-headers-strategy=native}.
      */
-    public void setForwardedHeaders(java.util.regex.Pattern trusted) {
+    public void setForwardedHeaders(Pattern trusted) {
         trustedProxies = trusted;
     }
 
     /** Tomcat's default trusted-proxy pattern: loopback, link-local and private addresses. */
-    public static java.util.regex.Pattern defaultTrustedProxies() {
+    public static Pattern defaultTrustedProxies() {
         return ForwardedHeaders.DEFAULT_TRUSTED;
     }
 
     ForwardedHeaders forwarded(dev.netpoll.http.HttpRequest http) {
-        java.util.regex.Pattern trusted = trustedProxies;
+        Pattern trusted = trustedProxies;
         return trusted == null ? ForwardedHeaders.NONE : ForwardedHeaders.of(http, trusted);
     }
 
@@ -186,23 +187,23 @@ public final class NetpollServletContext implements ServletContext {
         mimeTypes.replaceWith(mappings);
     }
 
+    /** The MIME table, extension (lower case) to type; read-only. */
+    public Map<String, String> getMimeMappings() {
+        return mimeTypes.asMap();
+    }
+
     /**
      * Maps {@code locale} to the charset {@code HttpServletResponse.setLocale} gives a response that
      * has none set explicitly (the deployment descriptor's locale-encoding-mapping; Spring Boot's
      * {@code server.servlet.encoding.mapping.*}).
      */
-    public void addLocaleEncoding(Locale locale, java.nio.charset.Charset charset) {
+    public void addLocaleEncoding(Locale locale, Charset charset) {
         checkInitializing();
         localeEncodings.add(locale, charset);
     }
 
-    java.nio.charset.Charset localeEncoding(Locale locale) {
+    Charset localeEncoding(Locale locale) {
         return localeEncodings.charsetFor(locale);
-    }
-
-    /** The MIME table, extension (lower case) to type; read-only. */
-    public Map<String, String> getMimeMappings() {
-        return mimeTypes.asMap();
     }
 
     /**
@@ -215,12 +216,7 @@ public final class NetpollServletContext implements ServletContext {
      * application's class loader as its context class loader.
      */
     public void initialize() throws ServletException {
-        if (!initializing) {
-            return;
-        }
-        withApplicationClassLoader(() -> listeners.contextInitialized(new ServletContextEvent(this)));
-        sessions.start();
-        initializing = false;
+        lifecycle.initialize();
     }
 
     /**
@@ -231,56 +227,12 @@ public final class NetpollServletContext implements ServletContext {
      * initialized servlets). Same thread and class loader as initialize.
      */
     public void start() throws ServletException {
-        initialize();
-        if (started) {
-            return;
-        }
-        withApplicationClassLoader(() -> {
-            for (FilterEntry filter : registrations.filters().values()) {
-                initComponent("filter", filter.getName(), filter::init);
-            }
-            for (ServletEntry servlet : registrations.loadedOnStartup()) {
-                initComponent("servlet", servlet.getName(), servlet::servlet);
-            }
-        });
-        started = true;
-    }
-
-    /** A step of the lifecycle that runs application code. */
-    private interface ApplicationCode {
-        void run() throws ServletException;
-    }
-
-    // The failure names the component: "filter 'faulty' failed to initialize: ...".
-    private static void initComponent(String kind, String name, ApplicationCode init) throws ServletException {
-        try {
-            init.run();
-        } catch (ServletException | RuntimeException e) {
-            throw new ServletException(kind + " '" + name + "' failed to initialize: " + e.getMessage(), e);
-        }
-    }
-
-    // Listeners, filters and servlets see one context class loader, whichever thread starts the
-    // server, as they do on Tomcat and Jetty (libraries look resources up through it).
-    private void withApplicationClassLoader(ApplicationCode code) throws ServletException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(classLoader);
-        try {
-            code.run();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        lifecycle.start();
     }
 
     /** Destroys servlets and filters and notifies context listeners, in reverse order. */
     public void stop() {
-        // A store that never read its persisted sessions must not overwrite them with nothing.
-        if (!initializing) {
-            sessions.stop();
-        }
-        registrations.destroy();
-        listeners.contextDestroyed(new ServletContextEvent(this));
+        lifecycle.stop();
     }
 
     @Override
@@ -413,7 +365,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, String className) {
-        return addServlet(servletName, loadClass(className, Servlet.class));
+        return addServlet(servletName, classes.load(className, Servlet.class));
     }
 
     @Override
@@ -435,7 +387,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public <T extends Servlet> T createServlet(Class<T> type) throws ServletException {
-        return instantiate(type);
+        return ApplicationClasses.instantiate(type);
     }
 
     @Override
@@ -450,7 +402,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, String className) {
-        return addFilter(filterName, loadClass(className, Filter.class));
+        return addFilter(filterName, classes.load(className, Filter.class));
     }
 
     @Override
@@ -467,7 +419,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public <T extends Filter> T createFilter(Class<T> type) throws ServletException {
-        return instantiate(type);
+        return ApplicationClasses.instantiate(type);
     }
 
     @Override
@@ -503,7 +455,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public void addListener(String className) {
-        addListener(loadClass(className, EventListener.class));
+        addListener(classes.load(className, EventListener.class));
     }
 
     @Override
@@ -523,7 +475,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public <T extends EventListener> T createListener(Class<T> type) throws ServletException {
-        return instantiate(type);
+        return ApplicationClasses.instantiate(type);
     }
 
     @Override
@@ -533,7 +485,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public ClassLoader getClassLoader() {
-        return classLoader;
+        return classes.loader();
     }
 
     @Override
@@ -577,21 +529,5 @@ public final class NetpollServletContext implements ServletContext {
     public void setResponseCharacterEncoding(String encoding) {
         checkInitializing();
         responseCharacterEncoding = encoding;
-    }
-
-    private <T> Class<? extends T> loadClass(String className, Class<T> expected) {
-        try {
-            return Class.forName(className, true, classLoader).asSubclass(expected);
-        } catch (ClassNotFoundException | ClassCastException e) {
-            throw new IllegalArgumentException("cannot load " + expected.getSimpleName() + " class " + className, e);
-        }
-    }
-
-    private static <T> T instantiate(Class<T> type) throws ServletException {
-        try {
-            return type.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new ServletException("cannot instantiate " + type.getName(), e);
-        }
     }
 }
