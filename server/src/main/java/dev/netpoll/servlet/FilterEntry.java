@@ -119,7 +119,7 @@ final class FilterEntry extends RegistrationEntry implements FilterRegistration.
 
     private void add(List<Mapping> added, boolean isMatchAfter) {
         mappings.addAll(added);
-        context.filterMapped(this, isMatchAfter);
+        context.registrations().filterMapped(this, isMatchAfter);
     }
 
     @Override

@@ -1,15 +1,10 @@
 package dev.netpoll.servlet;
 
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletContextAttributeEvent;
-import jakarta.servlet.ServletContextAttributeListener;
-import jakarta.servlet.ServletContextEvent;
-import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequestAttributeListener;
@@ -21,24 +16,24 @@ import java.io.File;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.util.ArrayList;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.EnumSet;
 import java.util.EventListener;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
- * The one web application Netpoll serves: its registrations, attributes, listeners, MIME types,
- * resources and error pages (Jakarta Servlet 6.1).
+ * The one web application Netpoll serves (Jakarta Servlet 6.1): the {@link ServletContext} face
+ * of its registrations, listeners, attributes, resources, MIME table, sessions and lifecycle, each
+ * kept by a collaborator of its own.
  *
  * <p>Registrations are made while the context initializes, on the thread that calls the
  * initializers; {@link #initialize()} ends that phase, after which registration methods fail with
@@ -51,42 +46,27 @@ public final class NetpollServletContext implements ServletContext {
     public static final String SERVER_INFO = "Netpoll/" + version();
 
     private final String contextPath;
-    private final ClassLoader classLoader;
-    private final Map<String, String> initParameters = new LinkedHashMap<>();
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
-    private final Map<String, ServletEntry> servlets = new LinkedHashMap<>();
-    private final List<FilterEntry> filters = new CopyOnWriteArrayList<>();
-    private final Map<String, FilterEntry> filtersByName = new LinkedHashMap<>();
-    private final List<ServletContextListener> contextListeners = new ArrayList<>();
-    private final List<ServletContextAttributeListener> contextAttributeListeners = new CopyOnWriteArrayList<>();
-    private final List<ServletRequestListener> requestListeners = new CopyOnWriteArrayList<>();
-    private final List<ServletRequestAttributeListener> requestAttributeListeners = new CopyOnWriteArrayList<>();
-    private final Map<String, String> mimeTypes = new HashMap<>(MimeTypes.DEFAULTS);
-    // Locale.toString() ("de", "de_AT") to charset; written while initializing, read by request tasks.
-    private final Map<String, java.nio.charset.Charset> localeEncodings = new HashMap<>();
+    private final ApplicationClasses classes;
+    private final Registrations registrations = new Registrations(this);
+    private final SessionStore sessions = new SessionStore(this);
+    private final ContextListeners listeners = new ContextListeners(sessions);
+    private final ContextAttributes attributes = new ContextAttributes(this, listeners.attributeListeners());
+    private final ContextResources resources;
+    private final ContextLifecycle lifecycle;
+    private final MimeTable mimeTypes = new MimeTable();
+    private final LocaleEncodings localeEncodings = new LocaleEncodings();
+    private final SessionConfig sessionConfig = new SessionConfig(this);
     private final ServletMapper mapper = new ServletMapper();
     private final ErrorPages errorPages = new ErrorPages();
-    private final SessionCookieSettings sessionCookie = new SessionCookieSettings(this);
-    private final SessionStore sessions = new SessionStore(this);
-    // The lifecycle (initialize, start, stop) runs on one thread, Spring's context thread.
-    // initializing is read by request tasks through checkInitializing, hence volatile.
-    private volatile boolean initializing = true;
-    private boolean started;
+    // Written while the context initializes, read-only afterwards.
+    private final Map<String, String> initParameters = new LinkedHashMap<>();
     // Set while the server is built; read by request tasks.
-    private volatile java.util.regex.Pattern trustedProxies;
+    private volatile Pattern trustedProxies;
     // Set while the server is built; read by request tasks.
     private volatile SameSitePolicy sameSitePolicy = SameSitePolicy.NONE;
-    private int matchAfterCount;
     private String displayName = "application";
-    private File documentRoot;
-    // What getResource("/") answers with no document root and nothing at META-INF/resources/: an
-    // empty directory, made on first use (Tomcat and Jetty make a temporary docbase for the same
-    // reason). Guarded by this.
-    private File emptyRoot;
     private String requestCharacterEncoding;
     private String responseCharacterEncoding;
-    private int sessionTimeoutMinutes = 30;
-    private Set<SessionTrackingMode> trackingModes = EnumSet.of(SessionTrackingMode.COOKIE);
 
     /** A context at {@code contextPath} ({@code ""} for the root, else {@code "/name"}). */
     public NetpollServletContext(String contextPath, ClassLoader classLoader) {
@@ -95,7 +75,9 @@ public final class NetpollServletContext implements ServletContext {
                     + contextPath + "'");
         }
         this.contextPath = contextPath;
-        this.classLoader = classLoader;
+        this.classes = new ApplicationClasses(classLoader);
+        this.resources = new ContextResources(classLoader);
+        this.lifecycle = new ContextLifecycle(this, classes, registrations, listeners, sessions);
     }
 
     private static String version() {
@@ -104,63 +86,41 @@ public final class NetpollServletContext implements ServletContext {
     }
 
     void checkInitializing() {
-        if (!initializing) {
-            throw new IllegalStateException("the servlet context has already been initialized");
-        }
+        lifecycle.checkInitializing();
     }
 
     ServletMapper mapper() {
         return mapper;
     }
 
+    Registrations registrations() {
+        return registrations;
+    }
+
     SessionStore sessions() {
         return sessions;
     }
 
+    List<ServletRequestListener> requestListeners() {
+        return listeners.requestListeners();
+    }
+
+    List<ServletRequestAttributeListener> requestAttributeListeners() {
+        return listeners.requestAttributeListeners();
+    }
+
     /** Where sessions are persisted across restarts ({@code server.servlet.session.persistent}). */
-    public void setSessionStoreDirectory(java.nio.file.Path directory) {
+    public void setSessionStoreDirectory(Path directory) {
         sessions.setStoreDirectory(directory);
     }
 
     /** How often idle sessions are looked for and invalidated (default 30 s). */
-    public void setSessionExpiryInterval(java.time.Duration interval) {
+    public void setSessionExpiryInterval(Duration interval) {
         sessions.setSweepMillis(interval.toMillis());
     }
 
     public ErrorPages errorPages() {
         return errorPages;
-    }
-
-    List<FilterEntry> filters() {
-        return filters;
-    }
-
-    List<ServletRequestListener> requestListeners() {
-        return requestListeners;
-    }
-
-    List<ServletRequestAttributeListener> requestAttributeListeners() {
-        return requestAttributeListeners;
-    }
-
-    ServletEntry servletNamed(String name) {
-        return servlets.get(name);
-    }
-
-    /**
-     * Orders a newly mapped filter: those mapped with {@code isMatchAfter=false} come first, in
-     * registration order, then those mapped to match after (Servlet 6.1 section 4.4.2.2).
-     */
-    void filterMapped(FilterEntry filter, boolean isMatchAfter) {
-        if (filters.contains(filter)) {
-            return;
-        }
-        if (isMatchAfter) {
-            filters.add(filter);
-            matchAfterCount++;
-        } else {
-            filters.add(filters.size() - matchAfterCount, filter);
-        }
     }
 
     /**
@@ -179,17 +139,17 @@ public final class NetpollServletContext implements ServletContext {
      * Applies forwarded headers from proxies matching {@code trusted} (null turns it off):
      * {@code server.forward-headers-strategy=native}.
      */
-    public void setForwardedHeaders(java.util.regex.Pattern trusted) {
+    public void setForwardedHeaders(Pattern trusted) {
         trustedProxies = trusted;
     }
 
     /** Tomcat's default trusted-proxy pattern: loopback, link-local and private addresses. */
-    public static java.util.regex.Pattern defaultTrustedProxies() {
+    public static Pattern defaultTrustedProxies() {
         return ForwardedHeaders.DEFAULT_TRUSTED;
     }
 
     ForwardedHeaders forwarded(dev.netpoll.http.HttpRequest http) {
-        java.util.regex.Pattern trusted = trustedProxies;
+        Pattern trusted = trustedProxies;
         return trusted == null ? ForwardedHeaders.NONE : ForwardedHeaders.of(http, trusted);
     }
 
@@ -208,13 +168,13 @@ public final class NetpollServletContext implements ServletContext {
     }
 
     public void setDocumentRoot(File root) {
-        documentRoot = root;
+        resources.setDocumentRoot(root);
     }
 
     /** Adds to the MIME table (or replaces the type of {@code extension}, matched case-insensitively). */
     public void addMimeMapping(String extension, String mimeType) {
         checkInitializing();
-        mimeTypes.put(extension.toLowerCase(Locale.ROOT), mimeType);
+        mimeTypes.add(extension, mimeType);
     }
 
     /**
@@ -224,8 +184,12 @@ public final class NetpollServletContext implements ServletContext {
      */
     public void setMimeMappings(Map<String, String> mappings) {
         checkInitializing();
-        mimeTypes.clear();
-        mappings.forEach(this::addMimeMapping);
+        mimeTypes.replaceWith(mappings);
+    }
+
+    /** The MIME table, extension (lower case) to type; read-only. */
+    public Map<String, String> getMimeMappings() {
+        return mimeTypes.asMap();
     }
 
     /**
@@ -233,23 +197,13 @@ public final class NetpollServletContext implements ServletContext {
      * has none set explicitly (the deployment descriptor's locale-encoding-mapping; Spring Boot's
      * {@code server.servlet.encoding.mapping.*}).
      */
-    public void addLocaleEncoding(Locale locale, java.nio.charset.Charset charset) {
+    public void addLocaleEncoding(Locale locale, Charset charset) {
         checkInitializing();
-        localeEncodings.put(locale.toString(), charset);
+        localeEncodings.add(locale, charset);
     }
 
-    /**
-     * The charset mapped to {@code locale}, else to its language alone, else null (Tomcat's
-     * lookup): a mapping for {@code de} also serves {@code de_AT}.
-     */
-    java.nio.charset.Charset localeEncoding(Locale locale) {
-        var charset = localeEncodings.get(locale.toString());
-        return charset != null ? charset : localeEncodings.get(locale.getLanguage());
-    }
-
-    /** The MIME table, extension (lower case) to type; read-only. */
-    public Map<String, String> getMimeMappings() {
-        return Collections.unmodifiableMap(mimeTypes);
+    Charset localeEncoding(Locale locale) {
+        return localeEncodings.charsetFor(locale);
     }
 
     /**
@@ -262,17 +216,7 @@ public final class NetpollServletContext implements ServletContext {
      * application's class loader as its context class loader.
      */
     public void initialize() throws ServletException {
-        if (!initializing) {
-            return;
-        }
-        withApplicationClassLoader(() -> {
-            var event = new ServletContextEvent(this);
-            for (ServletContextListener listener : List.copyOf(contextListeners)) {
-                listener.contextInitialized(event);
-            }
-        });
-        sessions.start();
-        initializing = false;
+        lifecycle.initialize();
     }
 
     /**
@@ -283,73 +227,12 @@ public final class NetpollServletContext implements ServletContext {
      * initialized servlets). Same thread and class loader as initialize.
      */
     public void start() throws ServletException {
-        initialize();
-        if (started) {
-            return;
-        }
-        withApplicationClassLoader(() -> {
-            for (FilterEntry filter : filtersByName.values()) {
-                initComponent("filter", filter.getName(), filter::init);
-            }
-            List<ServletEntry> eager = new ArrayList<>();
-            for (ServletEntry servlet : servlets.values()) {
-                if (servlet.loadOnStartup() >= 0) {
-                    eager.add(servlet);
-                }
-            }
-            eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
-            for (ServletEntry servlet : eager) {
-                initComponent("servlet", servlet.getName(), servlet::servlet);
-            }
-        });
-        started = true;
-    }
-
-    /** A step of the lifecycle that runs application code. */
-    private interface ApplicationCode {
-        void run() throws ServletException;
-    }
-
-    // The failure names the component: "filter 'faulty' failed to initialize: ...".
-    private static void initComponent(String kind, String name, ApplicationCode init) throws ServletException {
-        try {
-            init.run();
-        } catch (ServletException | RuntimeException e) {
-            throw new ServletException(kind + " '" + name + "' failed to initialize: " + e.getMessage(), e);
-        }
-    }
-
-    // Listeners, filters and servlets see one context class loader, whichever thread starts the
-    // server, as they do on Tomcat and Jetty (libraries look resources up through it).
-    private void withApplicationClassLoader(ApplicationCode code) throws ServletException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(classLoader);
-        try {
-            code.run();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        lifecycle.start();
     }
 
     /** Destroys servlets and filters and notifies context listeners, in reverse order. */
     public void stop() {
-        // A store that never read its persisted sessions must not overwrite them with nothing.
-        if (!initializing) {
-            sessions.stop();
-        }
-        for (ServletEntry servlet : servlets.values()) {
-            servlet.destroy();
-        }
-        for (FilterEntry filter : filtersByName.values()) {
-            filter.destroy();
-        }
-        var event = new ServletContextEvent(this);
-        List<ServletContextListener> reversed = new ArrayList<>(contextListeners);
-        Collections.reverse(reversed);
-        for (ServletContextListener listener : reversed) {
-            listener.contextDestroyed(event);
-        }
+        lifecycle.stop();
     }
 
     @Override
@@ -384,77 +267,22 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public String getMimeType(String file) {
-        if (file == null) {
-            return null;
-        }
-        int dot = file.lastIndexOf('.');
-        if (dot < 0 || dot == file.length() - 1) {
-            return null;
-        }
-        return mimeTypes.get(file.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return mimeTypes.typeOf(file);
     }
 
     @Override
     public Set<String> getResourcePaths(String path) {
-        if (documentRoot == null || path == null || !path.startsWith("/")) {
-            return null;
-        }
-        File dir = new File(documentRoot, path);
-        String[] names = dir.list();
-        if (names == null) {
-            return null;
-        }
-        Set<String> paths = new TreeSet<>();
-        String base = path.endsWith("/") ? path : path + "/";
-        for (String name : names) {
-            paths.add(base + name + (new File(dir, name).isDirectory() ? "/" : ""));
-        }
-        return paths;
+        return resources.paths(path);
     }
 
     @Override
     public URL getResource(String path) throws MalformedURLException {
-        if (path == null || !path.startsWith("/")) {
-            throw new MalformedURLException("resource path must start with '/': " + path);
-        }
-        if (path.contains("/../") || path.endsWith("/..")) {
-            return null;
-        }
-        if (documentRoot != null) {
-            File file = new File(documentRoot, path);
-            if (file.exists()) {
-                return file.toURI().toURL();
-            }
-        }
-        URL resource = classLoader.getResource("META-INF/resources" + path);
-        if (resource == null && path.equals("/")) {
-            // The root always exists (Boot's contract, Tomcat, Jetty): frameworks resolve relative resources from it.
-            return emptyRoot().toURI().toURL();
-        }
-        return resource;
-    }
-
-    private synchronized File emptyRoot() {
-        if (emptyRoot == null) {
-            try {
-                File dir = java.nio.file.Files.createTempDirectory("netpoll-docbase.").toFile();
-                dir.deleteOnExit();
-                emptyRoot = dir;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create the empty document root", e);
-            }
-        }
-        return emptyRoot;
+        return resources.find(path);
     }
 
     @Override
     public InputStream getResourceAsStream(String path) {
-        try {
-            URL url = getResource(path);
-            return url == null ? null : url.openStream();
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        return resources.open(path);
     }
 
     @Override
@@ -467,7 +295,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public RequestDispatcher getNamedDispatcher(String name) {
-        ServletEntry servlet = servlets.get(name);
+        ServletEntry servlet = registrations.servlet(name);
         return servlet == null ? null : new Dispatcher(this, null, servlet);
     }
 
@@ -483,10 +311,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public String getRealPath(String path) {
-        if (documentRoot == null || path == null) {
-            return null;
-        }
-        return new File(documentRoot, path).getAbsolutePath();
+        return resources.realPath(path);
     }
 
     @Override
@@ -520,37 +345,17 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public Enumeration<String> getAttributeNames() {
-        return Collections.enumeration(attributes.keySet());
+        return attributes.names();
     }
 
     @Override
     public void setAttribute(String name, Object object) {
-        if (name == null) {
-            throw new NullPointerException("attribute name must not be null");
-        }
-        if (object == null) {
-            removeAttribute(name);
-            return;
-        }
-        Object old = attributes.put(name, object);
-        for (ServletContextAttributeListener listener : contextAttributeListeners) {
-            var event = new ServletContextAttributeEvent(this, name, old == null ? object : old);
-            if (old == null) {
-                listener.attributeAdded(event);
-            } else {
-                listener.attributeReplaced(event);
-            }
-        }
+        attributes.set(name, object);
     }
 
     @Override
     public void removeAttribute(String name) {
-        Object old = attributes.remove(name);
-        if (old != null) {
-            for (ServletContextAttributeListener listener : contextAttributeListeners) {
-                listener.attributeRemoved(new ServletContextAttributeEvent(this, name, old));
-            }
-        }
+        attributes.remove(name);
     }
 
     @Override
@@ -560,30 +365,19 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, String className) {
-        return addServlet(servletName, loadClass(className, Servlet.class));
+        return addServlet(servletName, classes.load(className, Servlet.class));
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Servlet servlet) {
-        return registerServlet(servletName, servlet, null);
+        checkInitializing();
+        return registrations.addServlet(servletName, servlet, null);
     }
 
     @Override
     public ServletRegistration.Dynamic addServlet(String servletName, Class<? extends Servlet> servletClass) {
-        return registerServlet(servletName, null, servletClass);
-    }
-
-    private ServletRegistration.Dynamic registerServlet(String name, Servlet servlet, Class<? extends Servlet> type) {
         checkInitializing();
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("servlet name must not be empty");
-        }
-        if (servlets.containsKey(name)) {
-            return null;
-        }
-        var entry = new ServletEntry(name, servlet, type, this);
-        servlets.put(name, entry);
-        return entry;
+        return registrations.addServlet(servletName, null, servletClass);
     }
 
     @Override
@@ -593,74 +387,60 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public <T extends Servlet> T createServlet(Class<T> type) throws ServletException {
-        return instantiate(type);
+        return ApplicationClasses.instantiate(type);
     }
 
     @Override
     public ServletRegistration getServletRegistration(String servletName) {
-        return servlets.get(servletName);
+        return registrations.servlet(servletName);
     }
 
     @Override
     public Map<String, ? extends ServletRegistration> getServletRegistrations() {
-        return Collections.unmodifiableMap(servlets);
+        return registrations.servlets();
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, String className) {
-        return addFilter(filterName, loadClass(className, Filter.class));
+        return addFilter(filterName, classes.load(className, Filter.class));
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Filter filter) {
-        return registerFilter(filterName, filter, null);
+        checkInitializing();
+        return registrations.addFilter(filterName, filter, null);
     }
 
     @Override
     public FilterRegistration.Dynamic addFilter(String filterName, Class<? extends Filter> filterClass) {
-        return registerFilter(filterName, null, filterClass);
-    }
-
-    private FilterRegistration.Dynamic registerFilter(String name, Filter filter, Class<? extends Filter> type) {
         checkInitializing();
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("filter name must not be empty");
-        }
-        if (filtersByName.containsKey(name)) {
-            return null;
-        }
-        var entry = new FilterEntry(name, filter, type, this);
-        filtersByName.put(name, entry);
-        return entry;
+        return registrations.addFilter(filterName, null, filterClass);
     }
 
     @Override
     public <T extends Filter> T createFilter(Class<T> type) throws ServletException {
-        return instantiate(type);
+        return ApplicationClasses.instantiate(type);
     }
 
     @Override
     public FilterRegistration getFilterRegistration(String filterName) {
-        return filtersByName.get(filterName);
+        return registrations.filter(filterName);
     }
 
     @Override
     public Map<String, ? extends FilterRegistration> getFilterRegistrations() {
-        return Collections.unmodifiableMap(filtersByName);
+        return registrations.filters();
     }
 
     @Override
     public SessionCookieConfig getSessionCookieConfig() {
-        return sessionCookie;
+        return sessionConfig.cookie();
     }
 
     @Override
     public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
         checkInitializing();
-        if (modes.contains(SessionTrackingMode.SSL)) {
-            throw new IllegalArgumentException("SSL session tracking is not supported");
-        }
-        trackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
+        sessionConfig.setTrackingModes(modes);
     }
 
     @Override
@@ -670,43 +450,18 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
-        return Collections.unmodifiableSet(trackingModes);
+        return sessionConfig.trackingModes();
     }
 
     @Override
     public void addListener(String className) {
-        addListener(loadClass(className, EventListener.class));
+        addListener(classes.load(className, EventListener.class));
     }
 
     @Override
     public <T extends EventListener> void addListener(T listener) {
         checkInitializing();
-        boolean known = false;
-        if (listener instanceof ServletContextListener l) {
-            contextListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof ServletContextAttributeListener l) {
-            contextAttributeListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof ServletRequestListener l) {
-            requestListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof ServletRequestAttributeListener l) {
-            requestAttributeListeners.add(l);
-            known = true;
-        }
-        if (listener instanceof jakarta.servlet.http.HttpSessionListener
-                || listener instanceof jakarta.servlet.http.HttpSessionAttributeListener
-                || listener instanceof jakarta.servlet.http.HttpSessionIdListener) {
-            sessions.addListener(listener);
-            known = true;
-        }
-        if (!known) {
-            throw new IllegalArgumentException("unsupported listener type " + listener.getClass().getName());
-        }
+        listeners.add(listener);
     }
 
     @Override
@@ -720,7 +475,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public <T extends EventListener> T createListener(Class<T> type) throws ServletException {
-        return instantiate(type);
+        return ApplicationClasses.instantiate(type);
     }
 
     @Override
@@ -730,7 +485,7 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public ClassLoader getClassLoader() {
-        return classLoader;
+        return classes.loader();
     }
 
     @Override
@@ -745,13 +500,13 @@ public final class NetpollServletContext implements ServletContext {
 
     @Override
     public int getSessionTimeout() {
-        return sessionTimeoutMinutes;
+        return sessionConfig.timeoutMinutes();
     }
 
     @Override
     public void setSessionTimeout(int minutes) {
         checkInitializing();
-        sessionTimeoutMinutes = minutes;
+        sessionConfig.setTimeoutMinutes(minutes);
     }
 
     @Override
@@ -774,48 +529,5 @@ public final class NetpollServletContext implements ServletContext {
     public void setResponseCharacterEncoding(String encoding) {
         checkInitializing();
         responseCharacterEncoding = encoding;
-    }
-
-    private <T> Class<? extends T> loadClass(String className, Class<T> expected) {
-        try {
-            return Class.forName(className, true, classLoader).asSubclass(expected);
-        } catch (ClassNotFoundException | ClassCastException e) {
-            throw new IllegalArgumentException("cannot load " + expected.getSimpleName() + " class " + className, e);
-        }
-    }
-
-    private static <T> T instantiate(Class<T> type) throws ServletException {
-        try {
-            return type.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new ServletException("cannot instantiate " + type.getName(), e);
-        }
-    }
-
-    /** Whether the servlet and every filter of a dispatch support async. */
-    boolean asyncSupported(DispatcherType type, String path, ServletEntry servlet) {
-        if (!servlet.asyncSupported()) {
-            return false;
-        }
-        for (FilterEntry filter : filters) {
-            if (filter.matches(type, path, servlet.getName()) && !filter.asyncSupported()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The filters that apply to a dispatch, in chain order. */
-    List<Filter> filtersFor(DispatcherType type, String path, String servletName) {
-        List<Filter> chain = null;
-        for (FilterEntry filter : filters) {
-            if (filter.matches(type, path, servletName)) {
-                if (chain == null) {
-                    chain = new ArrayList<>();
-                }
-                chain.add(filter.filter());
-            }
-        }
-        return chain == null ? List.of() : chain;
     }
 }

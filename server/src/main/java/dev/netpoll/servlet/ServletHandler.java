@@ -164,8 +164,8 @@ public final class ServletHandler implements HttpHandler {
     private Throwable dispatch(ContainerRequest origin, jakarta.servlet.http.HttpServletRequest request,
             ContainerResponse response, DispatcherType type, String path, ServletMapper.Match match) {
         try {
-            origin.setAsyncSupported(context.asyncSupported(type, path, match.servlet()));
-            var chain = new FilterChainCall(context.filtersFor(type, path, match.servlet().getName()),
+            origin.setAsyncSupported(context.registrations().asyncSupported(type, path, match.servlet()));
+            var chain = new FilterChainCall(context.registrations().filtersFor(type, path, match.servlet().getName()),
                     match.servlet().servlet());
             origin.enterService();
             try {
@@ -208,7 +208,7 @@ public final class ServletHandler implements HttpHandler {
                 var dispatched = new DispatchedRequest(request, DispatcherType.ERROR, context.getContextPath() + page,
                         match, null);
                 var chain = new FilterChainCall(
-                        context.filtersFor(DispatcherType.ERROR, page, match.servlet().getName()),
+                        context.registrations().filtersFor(DispatcherType.ERROR, page, match.servlet().getName()),
                         match.servlet().servlet());
                 chain.doFilter(dispatched, response);
                 return;

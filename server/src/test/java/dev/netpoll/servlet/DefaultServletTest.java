@@ -2,17 +2,9 @@ package dev.netpoll.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netpoll.http.HttpConfig;
-import dev.netpoll.http.HttpServer;
-import dev.netpoll.poll.Transport;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,31 +12,26 @@ import org.junit.jupiter.api.Test;
 /** The container's default servlet over META-INF/resources on the class path. */
 class DefaultServletTest {
 
-    private static HttpServer server;
-    private static NetpollServletContext context;
-    private static final HttpClient client = HttpClient.newHttpClient();
+    private static ServletServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        context = new NetpollServletContext("", DefaultServletTest.class.getClassLoader());
+        var context = new NetpollServletContext("", DefaultServletTest.class.getClassLoader());
         context.addDefaultServlet();
-        context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
-        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = ServletServer.serve(context);
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        context.stop();
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return client.send(request.build(), BodyHandlers.ofString());
+        return server.send(request);
     }
 
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        return server.request(path);
     }
 
     @Test

@@ -3,10 +3,7 @@ package dev.netpoll.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.netpoll.http.HttpConfig;
-import dev.netpoll.http.HttpServer;
 import dev.netpoll.http.RawClient;
-import dev.netpoll.poll.Transport;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.WriteListener;
@@ -14,10 +11,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,7 +36,7 @@ class ExchangeLifetimeTest {
     private static final SynchronousQueue<AsyncContext> handedOver = new SynchronousQueue<>();
     private static final AtomicReference<Boolean> listenerSawServiceRunning = new AtomicReference<>();
     private static volatile boolean inService;
-    private static HttpServer server;
+    private static ServletServer server;
 
     /** A servlet whose body is a lambda that may throw. */
     private interface Body {
@@ -121,9 +115,7 @@ class ExchangeLifetimeTest {
             inService = false;
         })).setAsyncSupported(true);
         context.getServletRegistration("writer").addMapping("/writer");
-        context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open(transport, 1));
-        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = ServletServer.serve(context, transport);
     }
 
     @AfterAll

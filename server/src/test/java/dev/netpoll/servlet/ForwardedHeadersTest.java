@@ -2,16 +2,7 @@ package dev.netpoll.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netpoll.http.HttpConfig;
-import dev.netpoll.http.HttpServer;
-import dev.netpoll.poll.Transport;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +10,10 @@ import org.junit.jupiter.api.Test;
 /** Forwarded headers from trusted proxies only (the test client is 127.0.0.1). */
 class ForwardedHeadersTest {
 
-    private final HttpClient client = HttpClient.newHttpClient();
-    private HttpServer server;
-    private NetpollServletContext context;
+    private ServletServer server;
 
     private void start(Pattern trusted) throws Exception {
-        context = new NetpollServletContext("/app", ForwardedHeadersTest.class.getClassLoader());
+        var context = new NetpollServletContext("/app", ForwardedHeadersTest.class.getClassLoader());
         context.setForwardedHeaders(trusted);
         context.addServlet("view", new ServletContainerTest.Lambda((q, s) -> {
             try {
@@ -34,28 +23,20 @@ class ForwardedHeadersTest {
                 throw new RuntimeException(e);
             }
         })).addMapping("/view");
-        context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
-        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    private void stopServer() {
-        server.close();
-        context.stop();
+        server = ServletServer.serve(context);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        stopServer();
+        server.close();
     }
 
     private String view(String... headers) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/view"));
+        var request = server.request("/app/view");
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return client.send(request.build(), BodyHandlers.ofString()).body();
+        return server.send(request).body();
     }
 
     @Test
@@ -81,7 +62,7 @@ class ForwardedHeadersTest {
         start(Pattern.compile("10\\..*"));
         String ignored = view("X-Forwarded-For", "203.0.113.7", "X-Forwarded-Proto", "https");
         assertThat(ignored).startsWith("127.0.0.1 http 127.0.0.1 ").contains("secure=false");
-        stopServer();
+        server.close();
         start(null);
         assertThat(view("X-Forwarded-For", "203.0.113.7")).startsWith("127.0.0.1 http ");
     }

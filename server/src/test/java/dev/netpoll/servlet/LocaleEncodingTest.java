@@ -2,15 +2,7 @@ package dev.netpoll.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netpoll.http.HttpConfig;
-import dev.netpoll.http.HttpServer;
-import dev.netpoll.poll.Transport;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +18,11 @@ import org.junit.jupiter.api.Test;
 class LocaleEncodingTest {
 
     private static final String TEXT = "Grüße";
-    private static NetpollServletContext context;
-    private static HttpServer server;
-    private static HttpClient client;
+    private static ServletServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        context = new NetpollServletContext("", LocaleEncodingTest.class.getClassLoader());
+        var context = new NetpollServletContext("", LocaleEncodingTest.class.getClassLoader());
         context.addLocaleEncoding(Locale.GERMAN, StandardCharsets.UTF_8);
         context.addLocaleEncoding(Locale.JAPAN, StandardCharsets.UTF_16BE);
         context.addServlet("locale", new ServletContainerTest.Lambda((q, s) -> {
@@ -53,22 +43,16 @@ class LocaleEncodingTest {
                 throw new RuntimeException(e);
             }
         })).addMapping("/locale/*");
-        context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
-        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        client = HttpClient.newHttpClient();
+        server = ServletServer.serve(context);
     }
 
     @AfterAll
     static void stop() {
-        client.close();
         server.close();
-        context.stop();
     }
 
     private HttpResponse<byte[]> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                BodyHandlers.ofByteArray());
+        return server.send(server.request(path), BodyHandlers.ofByteArray());
     }
 
     @Test

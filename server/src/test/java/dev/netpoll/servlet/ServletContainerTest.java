@@ -2,9 +2,6 @@ package dev.netpoll.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netpoll.http.HttpConfig;
-import dev.netpoll.http.HttpServer;
-import dev.netpoll.poll.Transport;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletRequestEvent;
@@ -13,13 +10,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,9 +33,8 @@ class ServletContainerTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
-    private static HttpServer server;
+    private static ServletServer server;
     private static NetpollServletContext context;
-    private static final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     /** A servlet whose body is a lambda. */
     static final class Lambda extends HttpServlet {
@@ -225,20 +216,16 @@ class ServletContainerTest {
         });
         context.errorPages().addForStatus(418, "/errors");
         context.errorPages().addForException(UnsupportedOperationException.class, "/errors");
-        context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
-        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = ServletServer.serve(context);
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        context.stop();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                BodyHandlers.ofString());
+        return server.get(path);
     }
 
     @Test
@@ -315,8 +302,8 @@ class ServletContainerTest {
     void readAndWriteListenersEchoABodyInAsyncMode() throws Exception {
         byte[] body = new byte[300_000];
         new java.util.Random(5).nextBytes(body);
-        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/nonblocking"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+        var response = server.send(server.request("/app/nonblocking")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
         assertThat(response.body()).isEqualTo("read 300000 bytes, crc " + crc(body));
         assertThat(get("/app/listener-without-async").body()).isEqualTo("refused: setReadListener needs an async request (call startAsync first)");
     }
@@ -338,10 +325,9 @@ class ServletContainerTest {
         // A near-miss of the delimiter inside the content must not split it (the real one may
         // not appear in content at all, RFC 2046 section 5.1.1).
         System.arraycopy("\r\n--xyzz!".getBytes(), 0, content, 5000, 9);
-        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/upload"))
+        var response = server.send(server.request("/app/upload")
                 .header("Content-Type", "multipart/form-data; boundary=xyzzy")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("xyzzy", "Grüße", "data.bin", content))).build(),
-                BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("xyzzy", "Grüße", "data.bin", content))));
         assertThat(response.body()).isEqualTo("title=Grüße parts=2 file=data.bin size=100000 onDisk=true filesInLocation=1 crc="
                 + crc(content));
         try (var listing = java.nio.file.Files.list(UPLOADS)) {
@@ -351,10 +337,9 @@ class ServletContainerTest {
 
     @Test
     void multipartOverTheFileSizeLimitFailsTheRequest() throws Exception {
-        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/upload"))
+        var response = server.send(server.request("/app/upload")
                 .header("Content-Type", "multipart/form-data; boundary=b0")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("b0", "t", "big.bin", new byte[250_000]))).build(),
-                BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart("b0", "t", "big.bin", new byte[250_000]))));
         assertThat(response.statusCode()).isEqualTo(500);
         try (var listing = java.nio.file.Files.list(UPLOADS)) {
             assertThat(listing.count()).as("temporary files left").isZero();

@@ -3,20 +3,11 @@ package dev.netpoll.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.netpoll.http.HttpConfig;
-import dev.netpoll.http.HttpServer;
-import dev.netpoll.poll.Transport;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionIdListener;
 import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,15 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionTest {
 
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private final HttpClient client = HttpClient.newHttpClient();
-    private HttpServer server;
-    private NetpollServletContext context;
+    private ServletServer server;
 
     @TempDir
     Path store;
 
     private void start(boolean persistent) throws Exception {
-        context = new NetpollServletContext("/app", SessionTest.class.getClassLoader());
+        var context = new NetpollServletContext("/app", SessionTest.class.getClassLoader());
         if (persistent) {
             context.setSessionStoreDirectory(store);
         }
@@ -60,19 +49,15 @@ class SessionTest {
             session.setAttribute("count", count == null ? 1 : count + 1);
             write(s, "count=" + session.getAttribute("count") + " new=" + session.isNew());
         })).addMapping("/session/*");
-        context.start();
-        server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open("epoll", 1));
-        server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = ServletServer.serve(context);
     }
 
     private void stop() {
         server.close();
-        context.stop();
     }
 
     @AfterEach
     void close() {
-        client.close();
         if (server != null) {
             stop();
         }
@@ -104,11 +89,11 @@ class SessionTest {
     }
 
     private HttpResponse<String> get(String path, String sessionId) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/app/session" + path));
+        var request = server.request("/app/session" + path);
         if (sessionId != null) {
             request.header("Cookie", "JSESSIONID=" + sessionId);
         }
-        return client.send(request.build(), BodyHandlers.ofString());
+        return server.send(request);
     }
 
     private static String sessionId(HttpResponse<String> response) {
