@@ -9,8 +9,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestAttributeEvent;
-import jakarta.servlet.ServletRequestAttributeListener;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletMapping;
@@ -37,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +55,7 @@ final class ContainerRequest implements HttpServletRequest {
     private final ServletMapper.Match match;
     private final String requestId = Long.toString(IDS.incrementAndGet());
     private final ForwardedHeaders forwarded;
-    private final Map<String, Object> attributes = new HashMap<>();
+    private final RequestAttributes attributes;
     private String characterEncoding;
     private Map<String, String[]> parameters;
     private Cookie[] cookies;
@@ -87,6 +84,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.match = match;
         this.characterEncoding = context.getRequestCharacterEncoding();
         this.forwarded = context.forwarded(http);
+        this.attributes = new RequestAttributes(context, this);
     }
 
     ServletMapper.Match match() {
@@ -187,37 +185,17 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public Enumeration<String> getAttributeNames() {
-        return Collections.enumeration(new ArrayList<>(attributes.keySet()));
+        return Collections.enumeration(attributes.names());
     }
 
     @Override
     public void setAttribute(String name, Object value) {
-        if (name == null) {
-            throw new IllegalArgumentException("attribute name must not be null");
-        }
-        if (value == null) {
-            removeAttribute(name);
-            return;
-        }
-        Object old = attributes.put(name, value);
-        for (ServletRequestAttributeListener listener : context.requestAttributeListeners()) {
-            var event = new ServletRequestAttributeEvent(context, this, name, old == null ? value : old);
-            if (old == null) {
-                listener.attributeAdded(event);
-            } else {
-                listener.attributeReplaced(event);
-            }
-        }
+        attributes.set(name, value);
     }
 
     @Override
     public void removeAttribute(String name) {
-        Object old = attributes.remove(name);
-        if (old != null) {
-            for (ServletRequestAttributeListener listener : context.requestAttributeListeners()) {
-                listener.attributeRemoved(new ServletRequestAttributeEvent(context, this, name, old));
-            }
-        }
+        attributes.remove(name);
     }
 
     // ---- body and parameters
