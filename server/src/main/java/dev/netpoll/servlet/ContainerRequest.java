@@ -22,7 +22,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
-import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ final class ContainerRequest implements HttpServletRequest {
     private final String requestUri;
     private final ServletMapper.Match match;
     private final String requestId = Long.toString(IDS.incrementAndGet());
-    private final ForwardedHeaders forwarded;
+    private final RequestConnection connection;
     private final RequestAttributes attributes;
     private String characterEncoding;
     private Map<String, String[]> parameters;
@@ -83,7 +82,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.requestUri = requestUri;
         this.match = match;
         this.characterEncoding = context.getRequestCharacterEncoding();
-        this.forwarded = context.forwarded(http);
+        this.connection = new RequestConnection(http, context.forwarded(http));
         this.attributes = new RequestAttributes(context, this);
     }
 
@@ -338,53 +337,27 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public String getScheme() {
-        return forwarded.scheme() != null ? forwarded.scheme() : "http";
+        return connection.scheme();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return connection.isSecure();
     }
 
     @Override
     public String getServerName() {
-        if (forwarded.host() != null) {
-            return forwarded.host();
-        }
-        String host = http.header("Host");
-        if (host == null || host.isEmpty()) {
-            return getLocalName();
-        }
-        if (host.startsWith("[")) {
-            int close = host.indexOf(']');
-            return host.substring(0, close + 1);
-        }
-        int colon = host.indexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
+        return connection.serverName();
     }
 
     @Override
     public int getServerPort() {
-        if (forwarded.port() >= 0) {
-            return forwarded.port();
-        }
-        String host = http.header("Host");
-        if (host == null || host.isEmpty()) {
-            return getLocalPort();
-        }
-        int colon = host.lastIndexOf(':');
-        if (colon < 0 || host.startsWith("[") && colon < host.indexOf(']')) {
-            return 80;
-        }
-        try {
-            return Integer.parseInt(host.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return 80;
-        }
+        return connection.serverPort();
     }
 
     @Override
     public String getRemoteAddr() {
-        if (forwarded.remoteAddress() != null) {
-            return forwarded.remoteAddress();
-        }
-        InetSocketAddress remote = http.remoteAddress();
-        return remote == null ? null : remote.getAddress().getHostAddress();
+        return connection.remoteAddr();
     }
 
     @Override
@@ -394,14 +367,12 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public int getRemotePort() {
-        InetSocketAddress remote = http.remoteAddress();
-        return remote == null ? -1 : remote.getPort();
+        return connection.remotePort();
     }
 
     @Override
     public String getLocalName() {
-        InetSocketAddress local = http.localAddress();
-        return local == null ? null : local.getAddress().getHostAddress();
+        return connection.localName();
     }
 
     @Override
@@ -411,13 +382,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public int getLocalPort() {
-        InetSocketAddress local = http.localAddress();
-        return local == null ? -1 : local.getPort();
-    }
-
-    @Override
-    public boolean isSecure() {
-        return "https".equals(getScheme());
+        return connection.localPort();
     }
 
     // ---- locales
@@ -525,28 +490,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public ServletConnection getServletConnection() {
-        var request = this;
-        return new ServletConnection() {
-            @Override
-            public String getConnectionId() {
-                return request.getRemoteAddr() + ":" + request.getRemotePort();
-            }
-
-            @Override
-            public String getProtocol() {
-                return request.getProtocol();
-            }
-
-            @Override
-            public String getProtocolConnectionId() {
-                return "";
-            }
-
-            @Override
-            public boolean isSecure() {
-                return false;
-            }
-        };
+        return connection.servletConnection();
     }
 
     // ---- HTTP
