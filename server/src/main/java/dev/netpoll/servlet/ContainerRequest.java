@@ -20,12 +20,8 @@ import jakarta.servlet.http.MappingMatch;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import java.security.Principal;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -55,12 +51,10 @@ final class ContainerRequest implements HttpServletRequest {
     private final String requestId = Long.toString(IDS.incrementAndGet());
     private final RequestConnection connection;
     private final RequestAttributes attributes;
-    private String characterEncoding;
+    private final RequestBodyAccess body;
     private Map<String, String[]> parameters;
     private Cookie[] cookies;
     private List<Locale> locales;
-    private ServletInputStream inputStream;
-    private BufferedReader reader;
     // Async state, touched by the connection's task and by application threads that start async
     // work; the exchange itself is locked, these fields are volatile.
     private volatile AsyncExchange async;
@@ -81,7 +75,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.context = context;
         this.requestUri = requestUri;
         this.match = match;
-        this.characterEncoding = context.getRequestCharacterEncoding();
+        this.body = new RequestBodyAccess(http, this, context.getRequestCharacterEncoding());
         this.connection = new RequestConnection(http, context.forwarded(http));
         this.attributes = new RequestAttributes(context, this);
     }
@@ -201,36 +195,15 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public String getCharacterEncoding() {
-        if (characterEncoding != null) {
-            return characterEncoding;
-        }
-        return ContentType.parameter(getContentType(), "charset");
-    }
-
-
-    private Charset charset() {
-        String name = getCharacterEncoding();
-        if (name == null) {
-            return StandardCharsets.UTF_8;
-        }
-        try {
-            return Charset.forName(name);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            return StandardCharsets.UTF_8;
-        }
+        return body.characterEncoding();
     }
 
     @Override
     public void setCharacterEncoding(String encoding) throws UnsupportedEncodingException {
-        if (reader != null || parameters != null) {
+        if (parameters != null) {
             return; // too late: the body was already decoded (Servlet 6.1 section 3.12)
         }
-        try {
-            Charset.forName(encoding);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new UnsupportedEncodingException(encoding);
-        }
-        characterEncoding = encoding;
+        body.setCharacterEncoding(encoding);
     }
 
     @Override
@@ -241,60 +214,45 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public long getContentLengthLong() {
-        if (http.isChunked()) {
-            return -1;
-        }
-        return http.header("Content-Length") == null ? -1 : http.contentLength();
+        return body.contentLength();
     }
 
     @Override
     public String getContentType() {
-        return http.header("Content-Type");
+        return body.contentType();
     }
 
     @Override
     public ServletInputStream getInputStream() {
-        if (reader != null) {
-            throw new IllegalStateException("getReader() was already called for this request");
-        }
-        if (inputStream == null) {
-            inputStream = new RequestBodyStream(http.body(), this);
-        }
-        return inputStream;
+        return body.inputStream();
     }
 
     @Override
     public BufferedReader getReader() {
-        if (inputStream != null && reader == null) {
-            throw new IllegalStateException("getInputStream() was already called for this request");
-        }
-        if (reader == null) {
-            reader = new BufferedReader(new InputStreamReader(new RequestBodyStream(http.body(), this), charset()));
-        }
-        return reader;
+        return body.reader();
     }
 
     private Map<String, String[]> parameters() {
         if (parameters == null) {
             var parsed = new Parameters();
-            parsed.parse(http.query(), charset());
+            parsed.parse(http.query(), body.charset());
             String type = getContentType();
             if (isMultipartForm(type) && match.servlet().multipartConfig() != null) {
                 // Servlet 6.1 section 3.2: form fields of a multipart body are parameters too.
                 try {
                     for (MultipartPart part : multipart()) {
                         if (part.getSubmittedFileName() == null) {
-                            parsed.add(part.getName(), new String(part.bytes(), charset()));
+                            parsed.add(part.getName(), new String(part.bytes(), body.charset()));
                         }
                     }
                 } catch (IOException | jakarta.servlet.ServletException e) {
                     throw new IllegalStateException("could not read the multipart body: " + e.getMessage(), e);
                 }
             } else if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
-                    && inputStream == null && reader == null) {
+                    && !body.isOpened()) {
                 try {
-                    byte[] body = http.body().readAllBytes();
-                    parsed.parse(new String(body, StandardCharsets.ISO_8859_1), charset());
+                    byte[] form = http.body().readAllBytes();
+                    parsed.parse(new String(form, StandardCharsets.ISO_8859_1), body.charset());
                 } catch (IOException e) {
                     throw new IllegalStateException("could not read the form body: " + e.getMessage(), e);
                 }
@@ -748,7 +706,7 @@ final class ContainerRequest implements HttpServletRequest {
             if (boundary == null) {
                 throw new ServletException("multipart request without a valid boundary parameter");
             }
-            if (inputStream != null || reader != null) {
+            if (body.isOpened()) {
                 throw new IllegalStateException("the request body was already read through getInputStream or getReader");
             }
             java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "netpoll-multipart");
