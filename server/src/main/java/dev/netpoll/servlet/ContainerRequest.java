@@ -21,7 +21,6 @@ import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +50,8 @@ final class ContainerRequest implements HttpServletRequest {
     private final RequestConnection connection;
     private final RequestAttributes attributes;
     private final RequestBodyAccess body;
-    private Map<String, String[]> parameters;
+    private final RequestParts parts;
+    private final RequestParameters parameters;
     private Cookie[] cookies;
     private List<Locale> locales;
     // Async state, touched by the connection's task and by application threads that start async
@@ -63,7 +62,6 @@ final class ContainerRequest implements HttpServletRequest {
     // Written once by the connection's task when the exchange ends; read by application threads.
     private volatile boolean over;
     private ContainerResponse response;
-    private List<MultipartPart> parts;
     private NetpollSession session;
     private final java.util.concurrent.locks.ReentrantLock serviceLock = new java.util.concurrent.locks.ReentrantLock();
     private boolean inService;
@@ -76,6 +74,8 @@ final class ContainerRequest implements HttpServletRequest {
         this.requestUri = requestUri;
         this.match = match;
         this.body = new RequestBodyAccess(http, this, context.getRequestCharacterEncoding());
+        this.parts = new RequestParts(http, match.servlet(), body);
+        this.parameters = new RequestParameters(http, body, parts);
         this.connection = new RequestConnection(http, context.forwarded(http));
         this.attributes = new RequestAttributes(context, this);
     }
@@ -200,7 +200,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public void setCharacterEncoding(String encoding) throws UnsupportedEncodingException {
-        if (parameters != null) {
+        if (parameters.isParsed()) {
             return; // too late: the body was already decoded (Servlet 6.1 section 3.12)
         }
         body.setCharacterEncoding(encoding);
@@ -232,58 +232,24 @@ final class ContainerRequest implements HttpServletRequest {
         return body.reader();
     }
 
-    private Map<String, String[]> parameters() {
-        if (parameters == null) {
-            var parsed = new Parameters();
-            parsed.parse(http.query(), body.charset());
-            String type = getContentType();
-            if (isMultipartForm(type) && match.servlet().multipartConfig() != null) {
-                // Servlet 6.1 section 3.2: form fields of a multipart body are parameters too.
-                try {
-                    for (MultipartPart part : multipart()) {
-                        if (part.getSubmittedFileName() == null) {
-                            parsed.add(part.getName(), new String(part.bytes(), body.charset()));
-                        }
-                    }
-                } catch (IOException | jakarta.servlet.ServletException e) {
-                    throw new IllegalStateException("could not read the multipart body: " + e.getMessage(), e);
-                }
-            } else if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
-                    && !body.isOpened()) {
-                try {
-                    byte[] form = http.body().readAllBytes();
-                    parsed.parse(new String(form, StandardCharsets.ISO_8859_1), body.charset());
-                } catch (IOException e) {
-                    throw new IllegalStateException("could not read the form body: " + e.getMessage(), e);
-                }
-            }
-            Map<String, String[]> map = new LinkedHashMap<>();
-            parsed.asMap().forEach((name, values) -> map.put(name, values.toArray(String[]::new)));
-            parameters = Collections.unmodifiableMap(map);
-        }
-        return parameters;
-    }
-
     @Override
     public String getParameter(String name) {
-        String[] values = parameters().get(name);
-        return values == null ? null : values[0];
+        return parameters.first(name);
     }
 
     @Override
     public Enumeration<String> getParameterNames() {
-        return Collections.enumeration(parameters().keySet());
+        return Collections.enumeration(parameters.map().keySet());
     }
 
     @Override
     public String[] getParameterValues(String name) {
-        String[] values = parameters().get(name);
-        return values == null ? null : values.clone();
+        return parameters.values(name);
     }
 
     @Override
     public Map<String, String[]> getParameterMap() {
-        return parameters();
+        return parameters.map();
     }
 
     // ---- connection and addressing
@@ -687,64 +653,19 @@ final class ContainerRequest implements HttpServletRequest {
     public void logout() {
     }
 
-    private static boolean isMultipartForm(String type) {
-        return type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
-    }
-
-    private List<MultipartPart> multipart() throws IOException, ServletException {
-        if (parts == null) {
-            String type = getContentType();
-            if (!isMultipartForm(type)) {
-                throw new ServletException("not a multipart/form-data request (Content-Type: " + type + ")");
-            }
-            jakarta.servlet.MultipartConfigElement config = match.servlet().multipartConfig();
-            if (config == null) {
-                throw new IllegalStateException("servlet '" + match.servlet().getName()
-                        + "' has no multipart configuration (MultipartConfigElement)");
-            }
-            String boundary = MultipartParser.boundary(type);
-            if (boundary == null) {
-                throw new ServletException("multipart request without a valid boundary parameter");
-            }
-            if (body.isOpened()) {
-                throw new IllegalStateException("the request body was already read through getInputStream or getReader");
-            }
-            java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "netpoll-multipart");
-            String configured = config.getLocation();
-            java.nio.file.Path location = configured == null || configured.isEmpty() ? tmp
-                    : java.nio.file.Path.of(configured).isAbsolute() ? java.nio.file.Path.of(configured) : tmp.resolve(configured);
-            parts = new MultipartParser(http.body(), boundary, config, location).parse();
-        }
-        return parts;
-    }
-
     @Override
     public Collection<Part> getParts() throws IOException, ServletException {
-        return List.copyOf(multipart());
+        return List.copyOf(parts.all());
     }
 
     @Override
     public Part getPart(String name) throws IOException, ServletException {
-        for (MultipartPart part : multipart()) {
-            if (part.getName().equals(name)) {
-                return part;
-            }
-        }
-        return null;
+        return parts.named(name);
     }
 
     /** Deletes the temporary files of uploaded parts; the request is over. */
     void deleteParts() {
-        if (parts != null) {
-            for (MultipartPart part : parts) {
-                try {
-                    part.delete();
-                } catch (IOException e) {
-                    System.getLogger(ContainerRequest.class.getName()).log(System.Logger.Level.WARNING,
-                            "could not delete an uploaded part: " + e.getMessage());
-                }
-            }
-        }
+        parts.delete();
     }
 
     @Override
