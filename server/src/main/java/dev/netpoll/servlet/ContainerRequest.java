@@ -52,7 +52,6 @@ final class ContainerRequest implements HttpServletRequest {
     private final RequestBodyAccess body;
     private final RequestParts parts;
     private final RequestParameters parameters;
-    private Cookie[] cookies;
     private List<Locale> locales;
     // Async state, touched by the connection's task and by application threads that start async
     // work; the exchange itself is locked, these fields are volatile.
@@ -62,7 +61,7 @@ final class ContainerRequest implements HttpServletRequest {
     // Written once by the connection's task when the exchange ends; read by application threads.
     private volatile boolean over;
     private ContainerResponse response;
-    private NetpollSession session;
+    private final RequestSession session;
     private final java.util.concurrent.locks.ReentrantLock serviceLock = new java.util.concurrent.locks.ReentrantLock();
     private boolean inService;
     private List<Runnable> deferred;
@@ -76,6 +75,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.body = new RequestBodyAccess(http, this, context.getRequestCharacterEncoding());
         this.parts = new RequestParts(http, match.servlet(), body);
         this.parameters = new RequestParameters(http, body, parts);
+        this.session = new RequestSession(http, context);
         this.connection = new RequestConnection(http, context.forwarded(http));
         this.attributes = new RequestAttributes(context, this);
     }
@@ -86,6 +86,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     void bind(ContainerResponse servletResponse, java.util.function.Consumer<Runnable> starter) {
         this.response = servletResponse;
+        this.session.bind(servletResponse);
         this.taskStarter = starter;
     }
 
@@ -426,9 +427,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public Cookie[] getCookies() {
-        if (cookies == null) {
-            cookies = Cookies.parse(http.headers("Cookie"));
-        }
+        Cookie[] cookies = session.cookies();
         return cookies.length == 0 ? null : cookies.clone();
     }
 
@@ -539,20 +538,7 @@ final class ContainerRequest implements HttpServletRequest {
     /** The session id the client sent in the session cookie, or null. */
     @Override
     public String getRequestedSessionId() {
-        String name = context.getSessionCookieConfig().getName();
-        Cookie[] all = cookies == null ? (cookies = Cookies.parse(http.headers("Cookie"))) : cookies;
-        String first = null;
-        for (Cookie cookie : all) {
-            if (cookie.getName().equals(name)) {
-                if (context.sessions().find(cookie.getValue(), System.currentTimeMillis()) != null) {
-                    return cookie.getValue();
-                }
-                if (first == null) {
-                    first = cookie.getValue();
-                }
-            }
-        }
-        return first;
+        return session.requestedId();
     }
 
     @Override
@@ -577,32 +563,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public HttpSession getSession(boolean create) {
-        long now = System.currentTimeMillis();
-        if (session != null && session.isValid()) {
-            return session;
-        }
-        NetpollSession found = context.sessions().find(getRequestedSessionId(), now);
-        if (found != null) {
-            found.access(now);
-            session = found;
-            return found;
-        }
-        if (!create) {
-            return null;
-        }
-        if (response != null && response.isCommitted()) {
-            throw new IllegalStateException("cannot create a session after the response was committed");
-        }
-        session = context.sessions().create(now);
-        sendSessionCookie();
-        return session;
-    }
-
-    private void sendSessionCookie() {
-        if (response != null) {
-            response.addCookie(((SessionCookieSettings) context.getSessionCookieConfig()).cookie(session.getId(),
-                    context.getContextPath()));
-        }
+        return session.get(create);
     }
 
     @Override
@@ -613,19 +574,12 @@ final class ContainerRequest implements HttpServletRequest {
     /** Session fixation protection: a new id for the same session, sent as a new cookie. */
     @Override
     public String changeSessionId() {
-        HttpSession current = getSession(false);
-        if (current == null) {
-            throw new IllegalStateException("changeSessionId: the request has no session");
-        }
-        String id = context.sessions().changeId(session);
-        sendSessionCookie();
-        return id;
+        return session.changeId();
     }
 
     @Override
     public boolean isRequestedSessionIdValid() {
-        String requested = getRequestedSessionId();
-        return requested != null && context.sessions().find(requested, System.currentTimeMillis()) != null;
+        return session.isRequestedIdValid();
     }
 
     @Override
