@@ -25,7 +25,6 @@ import java.security.Principal;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -33,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The {@link HttpServletRequest} of one exchange, over the engine's {@link HttpRequest}. Lives
@@ -53,19 +53,10 @@ final class ContainerRequest implements HttpServletRequest {
     private final RequestParts parts;
     private final RequestParameters parameters;
     private List<Locale> locales;
-    // Async state, touched by the connection's task and by application threads that start async
-    // work; the exchange itself is locked, these fields are volatile.
-    private volatile AsyncExchange async;
-    private volatile boolean asyncStarted;
-    private volatile boolean asyncSupported;
-    // Written once by the connection's task when the exchange ends; read by application threads.
-    private volatile boolean over;
-    private ContainerResponse response;
     private final RequestSession session;
-    private final java.util.concurrent.locks.ReentrantLock serviceLock = new java.util.concurrent.locks.ReentrantLock();
-    private boolean inService;
-    private List<Runnable> deferred;
-    private java.util.function.Consumer<Runnable> taskStarter = r -> Thread.ofVirtual().name("netpoll-async").start(r);
+    private final RequestAsyncState async;
+    // Set by the connection's task before the request is dispatched.
+    private ContainerResponse response;
 
     ContainerRequest(HttpRequest http, NetpollServletContext context, String requestUri, ServletMapper.Match match) {
         this.http = http;
@@ -78,92 +69,60 @@ final class ContainerRequest implements HttpServletRequest {
         this.session = new RequestSession(http, context);
         this.connection = new RequestConnection(http, context.forwarded(http));
         this.attributes = new RequestAttributes(context, this);
+        this.async = new RequestAsyncState(this, match.servlet());
     }
 
     ServletMapper.Match match() {
         return match;
     }
 
-    void bind(ContainerResponse servletResponse, java.util.function.Consumer<Runnable> starter) {
+    void bind(ContainerResponse servletResponse, Consumer<Runnable> starter) {
         this.response = servletResponse;
         this.session.bind(servletResponse);
-        this.taskStarter = starter;
+        this.async.bind(starter);
     }
 
     /** Runs {@code work} as a task of the server (for async work and I/O listeners). */
     void startTask(Runnable work) {
-        taskStarter.accept(work);
+        async.startTask(work);
     }
 
     /** Whether the servlet and every filter of the current dispatch support async. */
     void setAsyncSupported(boolean supported) {
-        asyncSupported = supported;
+        async.setSupported(supported);
     }
 
     AsyncExchange async() {
-        return async;
+        return async.exchange();
     }
 
     /** The connection's task takes over: the request is no longer in async-started state. */
     void endAsync() {
-        asyncStarted = false;
+        async.end();
     }
 
     /** The exchange has ended: every async context of this request fails from now on. */
     void over() {
-        over = true;
+        async.over();
     }
 
     boolean isOver() {
-        return over;
+        return async.isOver();
     }
 
-    /**
-     * Runs a read or write listener's work as a task, but not before {@code service()} has
-     * returned (Servlet 6.1 section 5.3): set during the dispatch, it waits in {@code deferred}
-     * until {@link #leaveService()}. {@code inService} and {@code deferred} are guarded by
-     * {@code serviceLock}: the application may set a listener from any thread.
-     */
+    /** Runs a read or write listener's work as a task, not before {@code service()} returned. */
     void startListenerTask(Runnable work) {
-        serviceLock.lock();
-        try {
-            if (inService) {
-                if (deferred == null) {
-                    deferred = new ArrayList<>(2);
-                }
-                deferred.add(work);
-                return;
-            }
-        } finally {
-            serviceLock.unlock();
-        }
-        startTask(work);
+        async.startListenerTask(work);
     }
 
     /** The container is about to call the filter chain and servlet of a dispatch. */
     void enterService() {
-        serviceLock.lock();
-        try {
-            inService = true;
-        } finally {
-            serviceLock.unlock();
-        }
+        async.enterService();
     }
 
     /** The dispatch returned: listeners set during it start now. */
     void leaveService() {
-        List<Runnable> start;
-        serviceLock.lock();
-        try {
-            inService = false;
-            start = deferred;
-            deferred = null;
-        } finally {
-            serviceLock.unlock();
-        }
-        if (start != null) {
-            start.forEach(this::startTask);
-        }
+        async.leaveService();
     }
 
     HttpRequest http() {
@@ -351,51 +310,27 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return start(this, response, true);
+        return async.start(this, response, true);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
-        return start(servletRequest, servletResponse, servletRequest == this && servletResponse == response);
-    }
-
-    private AsyncContext start(ServletRequest servletRequest, ServletResponse servletResponse, boolean original) {
-        if (!asyncSupported) {
-            throw new IllegalStateException("async is not supported by servlet '" + match.servlet().getName()
-                    + "' or one of the filters of this request (register them with asyncSupported=true)");
-        }
-        if (asyncStarted) {
-            throw new IllegalStateException("startAsync was already called for this dispatch");
-        }
-        AsyncExchange previous = async;
-        var exchange = new AsyncExchange(this, servletRequest, servletResponse, original, taskStarter);
-        async = exchange;
-        asyncStarted = true;
-        if (previous != null) {
-            // Servlet 6.1 section 2.3.3.3: listeners of the last cycle hear onStartAsync and may
-            // register again.
-            previous.fire("start", null);
-        }
-        return exchange;
+        return async.start(servletRequest, servletResponse, servletRequest == this && servletResponse == response);
     }
 
     @Override
     public boolean isAsyncStarted() {
-        return asyncStarted;
+        return async.isStarted();
     }
 
     @Override
     public boolean isAsyncSupported() {
-        return asyncSupported;
+        return async.isSupported();
     }
 
     @Override
     public AsyncContext getAsyncContext() {
-        AsyncExchange exchange = async;
-        if (exchange == null || !asyncStarted) {
-            throw new IllegalStateException("no async context: the request is not in async mode");
-        }
-        return exchange;
+        return async.context();
     }
 
     @Override
