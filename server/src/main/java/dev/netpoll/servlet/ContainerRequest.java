@@ -22,9 +22,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
 import java.security.Principal;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -52,7 +49,7 @@ final class ContainerRequest implements HttpServletRequest {
     private final RequestBodyAccess body;
     private final RequestParts parts;
     private final RequestParameters parameters;
-    private List<Locale> locales;
+    private final RequestHeaders headers;
     private final RequestSession session;
     private final RequestAsyncState async;
     // Set by the connection's task before the request is dispatched.
@@ -63,6 +60,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.context = context;
         this.requestUri = requestUri;
         this.match = match;
+        this.headers = new RequestHeaders(http);
         this.body = new RequestBodyAccess(http, this, context.getRequestCharacterEncoding());
         this.parts = new RequestParts(http, match.servlet(), body);
         this.parameters = new RequestParameters(http, body, parts);
@@ -273,19 +271,12 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public Locale getLocale() {
-        return locales().get(0);
+        return headers.locales().get(0);
     }
 
     @Override
     public Enumeration<Locale> getLocales() {
-        return Collections.enumeration(locales());
-    }
-
-    private List<Locale> locales() {
-        if (locales == null) {
-            locales = AcceptLanguage.parse(http.header("Accept-Language"));
-        }
-        return locales;
+        return Collections.enumeration(headers.locales());
     }
 
     // ---- dispatching and async
@@ -368,15 +359,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public long getDateHeader(String name) {
-        String value = http.header(name);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("header " + name + " is not a date: " + value);
-        }
+        return headers.date(name);
     }
 
     @Override
@@ -396,8 +379,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public int getIntHeader(String name) {
-        String value = http.header(name);
-        return value == null ? -1 : Integer.parseInt(value.trim());
+        return headers.integer(name);
     }
 
     @Override
