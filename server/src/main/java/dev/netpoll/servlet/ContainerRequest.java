@@ -16,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpUpgradeHandler;
-import jakarta.servlet.http.MappingMatch;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -384,31 +383,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public HttpServletMapping getHttpServletMapping() {
-        return mapping(match);
-    }
-
-    static HttpServletMapping mapping(ServletMapper.Match match) {
-        return new HttpServletMapping() {
-            @Override
-            public String getMatchValue() {
-                return match.matchValue();
-            }
-
-            @Override
-            public String getPattern() {
-                return match.pattern();
-            }
-
-            @Override
-            public String getServletName() {
-                return match.servlet().getName();
-            }
-
-            @Override
-            public MappingMatch getMappingMatch() {
-                return match.kind();
-            }
-        };
+        return new MatchedMapping(match);
     }
 
     @Override

@@ -95,7 +95,7 @@ final class DispatchedRequest extends HttpServletRequestWrapper {
 
     @Override
     public HttpServletMapping getHttpServletMapping() {
-        return include() || match == null ? super.getHttpServletMapping() : ContainerRequest.mapping(match);
+        return include() || match == null ? super.getHttpServletMapping() : new MatchedMapping(match);
     }
 
     @Override

@@ -72,7 +72,7 @@ final class Dispatcher implements RequestDispatcher {
         dispatched.setDispatchAttribute(INCLUDE_SERVLET_PATH, target.match.servletPath());
         dispatched.setDispatchAttribute(INCLUDE_PATH_INFO, target.match.pathInfo());
         dispatched.setDispatchAttribute(INCLUDE_QUERY_STRING, target.query);
-        dispatched.setDispatchAttribute(INCLUDE_MAPPING, ContainerRequest.mapping(target.match));
+        dispatched.setDispatchAttribute(INCLUDE_MAPPING, new MatchedMapping(target.match));
         run(dispatched, included, DispatcherType.INCLUDE, target.path, target.match.servlet());
     }
 
