@@ -145,7 +145,7 @@ final class AsyncExchange implements AsyncContext {
     }
 
     private void checkNotOver() {
-        if (origin.isOver()) {
+        if (origin.asyncState().isOver()) {
             throw new IllegalStateException("the request of this async context has ended");
         }
     }

@@ -79,47 +79,9 @@ final class ContainerRequest implements HttpServletRequest {
         this.async.bind(starter);
     }
 
-    /** Runs {@code work} as a task of the server (for async work and I/O listeners). */
-    void startTask(Runnable work) {
-        async.startTask(work);
-    }
-
-    /** Whether the servlet and every filter of the current dispatch support async. */
-    void setAsyncSupported(boolean supported) {
-        async.setSupported(supported);
-    }
-
-    AsyncExchange async() {
-        return async.exchange();
-    }
-
-    /** The connection's task takes over: the request is no longer in async-started state. */
-    void endAsync() {
-        async.end();
-    }
-
-    /** The exchange has ended: every async context of this request fails from now on. */
-    void over() {
-        async.over();
-    }
-
-    boolean isOver() {
-        return async.isOver();
-    }
-
-    /** Runs a read or write listener's work as a task, not before {@code service()} returned. */
-    void startListenerTask(Runnable work) {
-        async.startListenerTask(work);
-    }
-
-    /** The container is about to call the filter chain and servlet of a dispatch. */
-    void enterService() {
-        async.enterService();
-    }
-
-    /** The dispatch returned: listeners set during it start now. */
-    void leaveService() {
-        async.leaveService();
+    /** The async cycle and listener deferral, for the container's side of async. */
+    RequestAsyncState asyncState() {
+        return async;
     }
 
     HttpRequest http() {

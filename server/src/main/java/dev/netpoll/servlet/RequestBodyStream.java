@@ -63,7 +63,7 @@ final class RequestBodyStream extends ServletInputStream {
             throw new IllegalStateException("a read listener is already set");
         }
         listener = readListener;
-        request.startListenerTask(() -> {
+        request.asyncState().startListenerTask(() -> {
             try {
                 while (!finished) {
                     readListener.onDataAvailable();

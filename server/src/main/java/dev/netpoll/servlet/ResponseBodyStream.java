@@ -101,7 +101,7 @@ final class ResponseBodyStream extends ServletOutputStream {
             throw new IllegalStateException("a write listener is already set");
         }
         listener = writeListener;
-        request.startListenerTask(() -> {
+        request.asyncState().startListenerTask(() -> {
             try {
                 writeListener.onWritePossible();
             } catch (Throwable t) {

@@ -91,7 +91,7 @@ public final class ServletHandler implements HttpHandler {
             for (ServletRequestListener listener : context.requestListeners()) {
                 listener.requestDestroyed(event);
             }
-            request.over();
+            request.asyncState().over();
         }
     }
 
@@ -100,7 +100,7 @@ public final class ServletHandler implements HttpHandler {
         Throwable failure = dispatch(request, request, response, DispatcherType.REQUEST, path, match);
         // The async cycle: the task parks until the application completes or dispatches.
         while (failure == null && request.isAsyncStarted()) {
-            AsyncExchange async = request.async();
+            AsyncExchange async = request.asyncState().exchange();
             AsyncExchange.Outcome outcome;
             try {
                 outcome = async.await();
@@ -113,7 +113,7 @@ public final class ServletHandler implements HttpHandler {
                 outcome = async.decidedOutcome();
                 if (outcome == null) {
                     // Servlet 6.1 section 2.3.3.3: no listener handled the timeout.
-                    request.endAsync();
+                    request.asyncState().end();
                     if (!response.isCommitted()) {
                         response.http().reset();
                         errorPage(request, response, 500, "async request timed out", null, match);
@@ -122,7 +122,7 @@ public final class ServletHandler implements HttpHandler {
                     break;
                 }
             }
-            request.endAsync();
+            request.asyncState().end();
             if (outcome == AsyncExchange.Outcome.COMPLETE) {
                 async.fire("complete", null);
                 break;
@@ -164,14 +164,14 @@ public final class ServletHandler implements HttpHandler {
     private Throwable dispatch(ContainerRequest origin, jakarta.servlet.http.HttpServletRequest request,
             ContainerResponse response, DispatcherType type, String path, ServletMapper.Match match) {
         try {
-            origin.setAsyncSupported(context.registrations().asyncSupported(type, path, match.servlet()));
+            origin.asyncState().setSupported(context.registrations().asyncSupported(type, path, match.servlet()));
             var chain = new FilterChainCall(context.registrations().filtersFor(type, path, match.servlet().getName()),
                     match.servlet().servlet());
-            origin.enterService();
+            origin.asyncState().enterService();
             try {
                 chain.doFilter(request, response);
             } finally {
-                origin.leaveService();
+                origin.asyncState().leaveService();
             }
             return null;
         } catch (Throwable t) {
