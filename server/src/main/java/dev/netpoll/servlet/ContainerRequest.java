@@ -31,8 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The {@link HttpServletRequest} of one exchange, over the engine's {@link HttpRequest}. Lives
- * for one request and is used only by its task (and, for forwards, through wrappers).
+ * The {@link HttpServletRequest} of one exchange, over the engine's {@link HttpRequest}: answers
+ * the request line, path and header views itself and hands each other idea to a collaborator
+ * (attributes, body, parameters and parts, connection, headers, session, async state). Lives for
+ * one request and is used by its task (and, for forwards, through wrappers); only
+ * {@link RequestAsyncState} is also touched by application threads, and guards itself.
  */
 final class ContainerRequest implements HttpServletRequest {
 
@@ -110,7 +113,7 @@ final class ContainerRequest implements HttpServletRequest {
         attributes.remove(name);
     }
 
-    // ---- body and parameters
+    // ---- body, parameters and parts
 
     @Override
     public String getCharacterEncoding() {
@@ -169,6 +172,21 @@ final class ContainerRequest implements HttpServletRequest {
     @Override
     public Map<String, String[]> getParameterMap() {
         return parameters.map();
+    }
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        return List.copyOf(parts.all());
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        return parts.named(name);
+    }
+
+    /** Deletes the temporary files of uploaded parts; the request is over. */
+    void deleteParts() {
+        parts.delete();
     }
 
     // ---- connection and addressing
@@ -459,21 +477,6 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public void logout() {
-    }
-
-    @Override
-    public Collection<Part> getParts() throws IOException, ServletException {
-        return List.copyOf(parts.all());
-    }
-
-    @Override
-    public Part getPart(String name) throws IOException, ServletException {
-        return parts.named(name);
-    }
-
-    /** Deletes the temporary files of uploaded parts; the request is over. */
-    void deleteParts() {
-        parts.delete();
     }
 
     @Override
