@@ -5,6 +5,7 @@ import dev.netpoll.poll.Transport;
 import dev.netpoll.runtime.AcceptLoop;
 import dev.netpoll.runtime.RuntimeStats;
 import dev.netpoll.runtime.Tasks;
+import dev.netpoll.tls.TlsContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class HttpServer implements AutoCloseable {
     private volatile AccessLog accessLog;
     private volatile Listener listener;
     private volatile AcceptLoop acceptLoop;
+    private volatile TlsContext tls;
 
     public HttpServer(HttpConfig config, HttpHandler handler, Transport transport) {
         this(config, handler, transport, "netpoll-conn-");
@@ -67,7 +69,9 @@ public final class HttpServer implements AutoCloseable {
         Listener bound = transport.listen(address, config.backlog());
         listener = bound;
         acceptLoop = new AcceptLoop(bound, tasks, config.maxConnections(), conn -> {
-            var connection = new HttpConnection(conn, this);
+            TlsContext context = tls;
+            // The handshake gets the head timeout: a client that opens TLS and stalls is a slowloris.
+            var connection = new HttpConnection(context == null ? conn : context.wrap(conn, config.headTimeout()), this);
             connections.add(connection);
             try {
                 connection.serve();
@@ -76,6 +80,19 @@ public final class HttpServer implements AutoCloseable {
             }
         });
         acceptLoop.start();
+    }
+
+    /** Serves HTTPS with {@code context} (null: cleartext). Set before {@link #start}. */
+    public void setTls(TlsContext context) {
+        if (listener != null) {
+            throw new IllegalStateException("TLS is set before start");
+        }
+        tls = context;
+    }
+
+    /** The TLS settings of the listener, or null when it speaks cleartext. */
+    public TlsContext tls() {
+        return tls;
     }
 
     /** Logs every response to {@code log} from now on (null: no access log); closed with the server. */
