@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSession;
 
 /**
  * The {@link HttpServletRequest} of one exchange, over the engine's {@link HttpRequest}. Lives
@@ -182,12 +183,25 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public Object getAttribute(String name) {
-        return attributes.get(name);
+        Object value = attributes.get(name);
+        if (value == null && http.isSecure()) {
+            SSLSession session = http.tlsSession();
+            value = session == null ? null : TlsAttributes.get(session, name);
+        }
+        return value;
     }
 
     @Override
     public Enumeration<String> getAttributeNames() {
-        return Collections.enumeration(new ArrayList<>(attributes.keySet()));
+        List<String> names = new ArrayList<>(attributes.keySet());
+        if (http.isSecure()) {
+            for (String name : TlsAttributes.NAMES) {
+                if (!attributes.containsKey(name) && getAttribute(name) != null) {
+                    names.add(name);
+                }
+            }
+        }
+        return Collections.enumeration(names);
     }
 
     @Override
@@ -360,7 +374,7 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public String getScheme() {
-        return forwarded.scheme() != null ? forwarded.scheme() : "http";
+        return forwarded.scheme() != null ? forwarded.scheme() : http.isSecure() ? "https" : "http";
     }
 
     @Override
@@ -389,14 +403,16 @@ final class ContainerRequest implements HttpServletRequest {
         if (host == null || host.isEmpty()) {
             return getLocalPort();
         }
+        // The scheme's default port when Host has none (RFC 9110 section 4.2).
+        int defaultPort = http.isSecure() ? 443 : 80;
         int colon = host.lastIndexOf(':');
         if (colon < 0 || host.startsWith("[") && colon < host.indexOf(']')) {
-            return 80;
+            return defaultPort;
         }
         try {
             return Integer.parseInt(host.substring(colon + 1));
         } catch (NumberFormatException e) {
-            return 80;
+            return defaultPort;
         }
     }
 
@@ -566,7 +582,7 @@ final class ContainerRequest implements HttpServletRequest {
 
             @Override
             public boolean isSecure() {
-                return false;
+                return http.isSecure(); // the connection itself, whatever a proxy's headers say
             }
         };
     }
