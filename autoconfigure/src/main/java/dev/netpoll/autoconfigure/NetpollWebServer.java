@@ -3,6 +3,7 @@ package dev.netpoll.autoconfigure;
 import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpServer;
+import dev.netpoll.tls.TlsContext;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.servlet.NetpollServletContext;
 import dev.netpoll.servlet.ServletHandler;
@@ -44,6 +45,7 @@ public class NetpollWebServer implements WebServer {
     private volatile HttpServer server;
     private volatile boolean shutdownAborted;
     private AccessLogSettings accessLog;
+    private TlsContext tls;
 
 
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
@@ -71,6 +73,7 @@ public class NetpollWebServer implements WebServer {
         var handler = new ServletHandler(context);
         var candidate = new HttpServer(config, handler, transport);
         handler.startTasksWith(candidate::startTask);
+        candidate.setTls(tls);
         try {
             candidate.start(new InetSocketAddress(address, port));
         } catch (BindException e) {
@@ -92,7 +95,7 @@ public class NetpollWebServer implements WebServer {
         }
         server = candidate;
         String contextPath = context.getContextPath();
-        logger.info("Netpoll started on port " + candidate.port() + " (http) with context path '"
+        logger.info("Netpoll started on port " + candidate.port() + (tls != null ? " (https)" : " (http)") + " with context path '"
                 + (contextPath.isEmpty() ? "/" : contextPath) + "' using the " + transport.name() + " transport, "
                 + connectionLimit());
         warnIfAboveDescriptorLimit();
@@ -144,6 +147,11 @@ public class NetpollWebServer implements WebServer {
     public int getPort() {
         HttpServer running = server;
         return running == null ? -1 : running.port();
+    }
+
+    /** Serves HTTPS with {@code tls}; null (the default) for cleartext. Set before {@link #start()}. */
+    public void setTls(TlsContext tls) {
+        this.tls = tls;
     }
 
     /** Writes an access log while running; null for none. Set before {@link #start()}. */

@@ -15,8 +15,8 @@ import org.springframework.util.ClassUtils;
  * The settings of a {@code ConfigurableServletWebServerFactory} that Netpoll does not implement,
  * each refused when the server is created, with the property that asks for it and what to change.
  *
- * <p>Ignoring them would serve something other than what was asked for: cleartext on a port
- * configured for TLS, HTTP/1.1 where HTTP/2 was enabled, JSP source as static files. When a
+ * <p>Ignoring them would serve something other than what was asked for: the wrong certificate to
+ * an SNI host name, HTTP/1.1 where HTTP/2 was enabled, JSP source as static files. When a
  * feature lands, its entry goes. Every other setting of Spring Boot 4.0's {@code ServerProperties}
  * and of the factory is honoured (see the README's list); {@code server.reactive.*} is not a
  * servlet setting and {@code server.tomcat.*} and {@code server.jetty.*} belong to those servers.
@@ -30,10 +30,11 @@ final class UnsupportedSettings {
     }
 
     private static final List<Setting> SETTINGS = List.of(
-            new Setting("server.ssl", factory -> Ssl.isEnabled(factory.getSsl()),
-                    "Netpoll has no TLS yet and would serve cleartext HTTP on this port: terminate TLS at a proxy and"
-                            + " remove server.ssl.* (management.server.ssl.* for the management port) or set"
-                            + " server.ssl.enabled=false, or use Tomcat or Jetty"),
+            new Setting("server.ssl.server-name-bundles", factory -> Ssl.isEnabled(factory.getSsl())
+                            && !factory.getSsl().getServerNameBundles().isEmpty(),
+                    "Netpoll serves one certificate per port and would present it to every SNI host name: remove"
+                            + " server.ssl.server-name-bundles (management.server.ssl.server-name-bundles) and use one"
+                            + " certificate whose names cover every host, or use Tomcat or Jetty"),
             new Setting("server.http2.enabled", factory -> http2Enabled(factory.getHttp2()),
                     "Netpoll speaks HTTP/1.1 only: remove the property or set it to false"),
             new Setting("server.servlet.jsp.registered", factory -> jspWouldBeRegistered(factory.getSettings()),
