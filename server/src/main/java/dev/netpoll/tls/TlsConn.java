@@ -134,7 +134,10 @@ public final class TlsConn implements Conn {
                 fail(e, HandshakeStats.Result.NOT_TLS);
             } catch (DeadlineExceededException e) {
                 fail(new HandshakeTimeoutException(handshakeTimeout), HandshakeStats.Result.TIMEOUT);
+            } catch (ConnClosedException e) {
+                fail(e, HandshakeStats.Result.FAILED);
             } catch (IOException | RuntimeException e) {
+                sendAlert();
                 fail(e instanceof IOException io ? io : new SSLHandshakeException(e.toString()), HandshakeStats.Result.FAILED);
             } finally {
                 handshaking = false;
@@ -154,6 +157,23 @@ public final class TlsConn implements Conn {
         stats.record(result);
         LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + plain.remoteAddress() + " failed: " + e);
         throw e;
+    }
+
+    /**
+     * After the engine refused the handshake, writes the alert it holds (handshake_failure,
+     * certificate_required, protocol_version...), so that the client can say why instead of
+     * reporting an unexpected end of stream. Best effort, under the handshake's write deadline.
+     */
+    private void sendAlert() {
+        try {
+            engine.closeOutbound();
+            ByteBuffer out = borrowNetOut();
+            out.clear();
+            engine.wrap(NOTHING, out);
+            flushOutput();
+        } catch (IOException | RuntimeException ignored) {
+            // The peer is gone, or the engine has nothing to say.
+        }
     }
 
     private void runHandshake() throws IOException {
