@@ -47,6 +47,9 @@ class TlsAtScaleTest {
     @Autowired
     WebServerApplicationContext context;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @DynamicPropertySource
     static void tls(DynamicPropertyRegistry registry) throws Exception {
         Path dir = Files.createTempDirectory("netpoll-tls-scale");
@@ -101,6 +104,9 @@ class TlsAtScaleTest {
             }
         }
         assertThat(engine.connectionsAccepted()).isEqualTo(CONNECTIONS);
+        assertThat(registry.get("netpoll.tls.handshakes").tag("server", "main").tag("result", "success")
+                .functionCounter().count()).isEqualTo(CONNECTIONS);
+        assertThat(registry.get("netpoll.tls.handshakes").tag("result", "timeout").functionCounter().count()).isZero();
     }
 
     private static long heapAfterGc() throws InterruptedException {

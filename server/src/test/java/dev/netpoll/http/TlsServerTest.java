@@ -230,4 +230,29 @@ class TlsServerTest {
             assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLException.class);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
+    void tls12RenegotiationIsRefusedAndEndsTheConnection(String transport) throws Exception {
+        try (var server = start(transport, HttpConfig.DEFAULTS, tls(ClientAuth.NONE));
+                var socket = (SSLSocket) TestCertificates.clientContext(serverStore, null).getSocketFactory()
+                        .createSocket("localhost", server.port())) {
+            socket.setSoTimeout(5000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] first = new byte[4096];
+            assertThat(new String(first, 0, in.read(first), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+            // A second handshake on a TLS 1.2 connection is a renegotiation; the server ends the connection.
+            assertThatThrownBy(() -> {
+                socket.startHandshake();
+                out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                if (in.read(first) < 0) {
+                    throw new IOException("closed");
+                }
+            }).isInstanceOf(IOException.class);
+        }
+    }
 }
