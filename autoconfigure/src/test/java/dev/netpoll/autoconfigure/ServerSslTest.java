@@ -158,6 +158,44 @@ class ServerSslTest {
     }
 
     @Test
+    void serverNameBundlesPickTheCertificateByTheRequestedHostName() {
+        runner.withPropertyValues("server.ssl.bundle=main",
+                "spring.ssl.bundle.pem.main.keystore.certificate=file:" + dir.resolve("rsa.crt"),
+                "spring.ssl.bundle.pem.main.keystore.private-key=file:" + dir.resolve("rsa.key"),
+                "spring.ssl.bundle.pem.other.keystore.certificate=file:" + dir.resolve("ec.crt"),
+                "spring.ssl.bundle.pem.other.keystore.private-key=file:" + dir.resolve("ec.key"),
+                "server.ssl.server-name-bundles[0].server-name=other.localhost",
+                "server.ssl.server-name-bundles[0].bundle=other").run(context -> {
+                    int port = port(context);
+                    assertThat(subject(port, "other.localhost")).isEqualTo("CN=ec-server");
+                    assertThat(subject(port, "localhost")).isEqualTo("CN=rsa-server");
+                });
+    }
+
+    /** The subject of the certificate presented to a client asking for {@code serverName}, trusted or not. */
+    private static String subject(int port, String serverName) throws Exception {
+        var context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            var parameters = socket.getSSLParameters();
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(serverName)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        }
+    }
+
+    @Test
     void missingKeyStoreFailsStartUpNamingServerSsl() {
         runner.withPropertyValues("server.ssl.key-store=file:" + dir.resolve("missing.p12"),
                 "server.ssl.key-store-password=changeit").run(context -> {

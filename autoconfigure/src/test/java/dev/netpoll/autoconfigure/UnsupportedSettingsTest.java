@@ -42,12 +42,6 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void serverNameBundlesFailStartUpNamingTheProperty() {
-        runner.withPropertyValues("server.ssl.bundle=web", "server.ssl.server-name-bundles[0].server-name=a.example",
-                "server.ssl.server-name-bundles[0].bundle=a").run(failsNaming("server.ssl.server-name-bundles"));
-    }
-
-    @Test
     void disabledSslSettingsStillStart() {
         runner.withPropertyValues("server.ssl.enabled=false", "server.ssl.key-store=classpath:server.p12")
                 .run(startsNetpoll());
@@ -76,9 +70,8 @@ class UnsupportedSettingsTest {
 
     @Test
     void everySettingThatCannotBeHonouredIsNamedInOneMessage() {
-        runner.withPropertyValues("server.ssl.bundle=web", "server.ssl.server-name-bundles[0].server-name=a.example",
-                "server.ssl.server-name-bundles[0].bundle=a", "server.http2.enabled=true")
-                .run(failsNaming("server.ssl.server-name-bundles", "server.http2.enabled"));
+        runner.withPropertyValues("server.servlet.session.tracking-modes=url", "server.http2.enabled=true")
+                .run(failsNaming("server.servlet.session.tracking-modes", "server.http2.enabled"));
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class TlsConn implements Conn {
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
 
     private final Conn plain;
-    private final SSLEngine engine;
+    private final TlsContext context;
     private final RecordPool pool;
     private final Duration handshakeTimeout;
     private final HandshakeStats stats;
@@ -65,6 +65,9 @@ public final class TlsConn implements Conn {
     private volatile boolean handshaking;
     private volatile long handshakeDeadline;
     private IOException handshakeFailure;
+    // Made by the handshake once the ClientHello is read (its SNI name picks the certificate),
+    // under both locks; published to the lock-free readers by the volatile write of handshaken.
+    private SSLEngine engine;
     // The caller's deadlines, forwarded to the plain connection (the earlier of them and the
     // handshake's while it runs).
     private volatile long readDeadline;
@@ -81,9 +84,9 @@ public final class TlsConn implements Conn {
     // writeLock: ciphertext being written, or null.
     private NativeBuffer netOut;
 
-    TlsConn(Conn plain, SSLEngine engine, RecordPool pool, Duration handshakeTimeout, HandshakeStats stats) {
+    TlsConn(Conn plain, TlsContext context, RecordPool pool, Duration handshakeTimeout, HandshakeStats stats) {
         this.plain = plain;
-        this.engine = engine;
+        this.context = context;
         this.pool = pool;
         this.handshakeTimeout = handshakeTimeout;
         this.stats = stats;
@@ -126,6 +129,8 @@ public final class TlsConn implements Conn {
             plain.setReadDeadline(earlier(readDeadline, handshakeDeadline));
             plain.setWriteDeadline(earlier(writeDeadline, handshakeDeadline));
             try {
+                readFirstRecord();
+                engine = context.newEngine(context.choosesByServerName() ? ClientHelloServerName.find(netIn.buffer()) : null);
                 engine.beginHandshake();
                 runHandshake();
                 handshaken = true;
@@ -165,6 +170,9 @@ public final class TlsConn implements Conn {
      * reporting an unexpected end of stream. Best effort, under the handshake's write deadline.
      */
     private void sendAlert() {
+        if (engine == null) {
+            return;
+        }
         try {
             engine.closeOutbound();
             ByteBuffer out = borrowNetOut();
@@ -177,17 +185,12 @@ public final class TlsConn implements Conn {
     }
 
     private void runHandshake() throws IOException {
-        boolean firstRecordChecked = false;
         for (;;) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runDelegatedTasks();
                 case NEED_WRAP -> wrapHandshake();
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     flushOutput(); // the peer answers only what it has received
-                    if (!firstRecordChecked) {
-                        checkFirstRecord();
-                        firstRecordChecked = true;
-                    }
                     unwrapHandshake();
                 }
                 case NOT_HANDSHAKING, FINISHED -> {
@@ -198,17 +201,28 @@ public final class TlsConn implements Conn {
         }
     }
 
-    /** Reads the first byte and fails with {@link NotTlsException} unless it starts a handshake record. */
-    private void checkFirstRecord() throws IOException {
-        while (netIn == null || !netIn.buffer().hasRemaining()) {
+    /**
+     * Reads the client's first TLS record whole (its ClientHello, with the SNI name), failing with
+     * {@link NotTlsException} as soon as the first byte shows it is not a handshake record.
+     */
+    private void readFirstRecord() throws IOException {
+        for (;;) {
+            ByteBuffer in = netIn == null ? null : netIn.buffer();
+            if (in != null && in.hasRemaining()) {
+                int first = in.get(in.position()) & 0xFF;
+                if (first != HANDSHAKE_RECORD) {
+                    throw new NotTlsException(first);
+                }
+                if (in.remaining() >= 5) {
+                    int length = 5 + (in.getShort(in.position() + 3) & 0xFFFF);
+                    if (in.remaining() >= Math.min(length, pool.bufferSize())) {
+                        return;
+                    }
+                }
+            }
             if (readMore() < 0) {
                 throw new SSLHandshakeException("connection closed before the TLS handshake");
             }
-        }
-        ByteBuffer in = netIn.buffer();
-        int first = in.get(in.position()) & 0xFF;
-        if (first != HANDSHAKE_RECORD) {
-            throw new NotTlsException(first);
         }
     }
 

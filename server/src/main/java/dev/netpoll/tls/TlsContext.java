@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -31,6 +32,7 @@ public final class TlsContext {
     private final List<String> cipherSuites;
     private final ClientAuth clientAuth;
     private final List<String> applicationProtocols;
+    private final Map<String, Supplier<SSLContext>> serverNames;
     private final RecordPool pool;
     private final HandshakeStats stats = new HandshakeStats();
 
@@ -40,7 +42,8 @@ public final class TlsContext {
         this.cipherSuites = builder.cipherSuites;
         this.clientAuth = builder.clientAuth;
         this.applicationProtocols = builder.applicationProtocols;
-        SSLEngine probe = newEngine();
+        this.serverNames = builder.serverNames;
+        SSLEngine probe = newEngine(contexts.get());
         // A whole record, encrypted or decrypted, fits one buffer.
         int size = Math.max(probe.getSession().getPacketBufferSize(), probe.getSession().getApplicationBufferSize());
         this.pool = new RecordPool(size, 256);
@@ -55,7 +58,7 @@ public final class TlsContext {
      * within {@code handshakeTimeout}.
      */
     public TlsConn wrap(Conn plain, Duration handshakeTimeout) {
-        return new TlsConn(plain, newEngine(), pool, handshakeTimeout, stats);
+        return new TlsConn(plain, this, pool, handshakeTimeout, stats);
     }
 
     public HandshakeStats handshakes() {
@@ -80,8 +83,30 @@ public final class TlsContext {
         return pool.bufferSize();
     }
 
-    private SSLEngine newEngine() {
-        SSLContext context = Objects.requireNonNull(contexts.get(), "the SSLContext supplier returned null");
+    /** Whether the certificate depends on the host name the client asks for (SNI). */
+    boolean choosesByServerName() {
+        return !serverNames.isEmpty();
+    }
+
+    /**
+     * A server engine for a client that asked for {@code serverName} (null: none): the context
+     * configured for that name, or for {@code *.parent} when the name is one label under
+     * {@code parent}, else the default one.
+     */
+    SSLEngine newEngine(String serverName) {
+        Supplier<SSLContext> chosen = null;
+        if (serverName != null) {
+            chosen = serverNames.get(serverName);
+            int dot = serverName.indexOf('.');
+            if (chosen == null && dot > 0) {
+                chosen = serverNames.get("*" + serverName.substring(dot));
+            }
+        }
+        return newEngine(Objects.requireNonNull((chosen != null ? chosen : contexts).get(),
+                "the SSLContext supplier returned null"));
+    }
+
+    private SSLEngine newEngine(SSLContext context) {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();
@@ -112,6 +137,7 @@ public final class TlsContext {
         private List<String> cipherSuites;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private List<String> applicationProtocols = List.of("http/1.1");
+        private Map<String, Supplier<SSLContext>> serverNames = Map.of();
 
         private Builder(Supplier<SSLContext> contexts) {
             this.contexts = Objects.requireNonNull(contexts, "'contexts' must not be null");
@@ -141,6 +167,19 @@ public final class TlsContext {
         }
 
         /**
+         * Certificates chosen by the host name a client asks for (SNI): an exact name, or
+         * {@code *.example.com} for any name one label under {@code example.com}; other clients
+         * get the default context. Protocols, cipher suites and client authentication are shared.
+         */
+        public Builder serverNames(Map<String, Supplier<SSLContext>> value) {
+            var lowerCase = new java.util.LinkedHashMap<String, Supplier<SSLContext>>();
+            value.forEach((name, context) -> lowerCase.put(name.toLowerCase(java.util.Locale.ROOT),
+                    Objects.requireNonNull(context, "no SSLContext for server name " + name)));
+            serverNames = Map.copyOf(lowerCase);
+            return this;
+        }
+
+        /**
          * Builds the context, failing with a message that names the setting to change if the JDK
          * does not support a configured protocol or cipher suite.
          */
@@ -149,6 +188,10 @@ public final class TlsContext {
             requireSupported("protocol", protocols, engine.getSupportedProtocols(), "server.ssl.enabled-protocols");
             if (cipherSuites != null) {
                 requireSupported("cipher suite", cipherSuites, engine.getSupportedCipherSuites(), "server.ssl.ciphers");
+            }
+            for (Map.Entry<String, Supplier<SSLContext>> name : serverNames.entrySet()) {
+                requireSupported("protocol", protocols, name.getValue().get().createSSLEngine().getSupportedProtocols(),
+                        "server.ssl.enabled-protocols, for server name " + name.getKey());
             }
             return new TlsContext(this);
         }

@@ -255,4 +255,51 @@ class TlsServerTest {
             }).isInstanceOf(IOException.class);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(60)
+    void sniPicksTheCertificateOfTheRequestedHostName(String transport) throws Exception {
+        Path apiStore = TestCertificates.keyStore(dir, "api", "RSA", "api.example");
+        Path wildStore = TestCertificates.keyStore(dir, "wild", "EC", "any.shop.example");
+        SSLContext main = TestCertificates.serverContext(serverStore, null);
+        SSLContext api = TestCertificates.serverContext(apiStore, null);
+        SSLContext wild = TestCertificates.serverContext(wildStore, null);
+        TlsContext tls = TlsContext.builder(() -> main)
+                .serverNames(java.util.Map.of("API.example", () -> api, "*.shop.example", () -> wild)).build();
+        try (var server = start(transport, HttpConfig.DEFAULTS, tls)) {
+            assertThat(presented(server.port(), "api.example")).isEqualTo("CN=api.example");
+            assertThat(presented(server.port(), "a.shop.example")).isEqualTo("CN=any.shop.example");
+            assertThat(presented(server.port(), "other.example")).isEqualTo("CN=localhost");
+            assertThat(presented(server.port(), null)).isEqualTo("CN=localhost");
+        }
+    }
+
+    /** The subject of the certificate the server presents to a client asking for {@code serverName}. */
+    private static String presented(int port, String serverName) throws Exception {
+        // Trusts anything: this looks at which certificate comes, not whether it verifies.
+        var context = SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        try (var socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            var parameters = socket.getSSLParameters();
+            parameters.setServerNames(serverName == null ? java.util.List.of()
+                    : java.util.List.of(new javax.net.ssl.SNIHostName(serverName)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        }
+    }
 }

@@ -34,6 +34,7 @@ public final class TestCertificates {
      */
     public static Path keyStore(Path dir, String name, String algorithm, String cn) throws IOException, InterruptedException {
         Path file = dir.resolve(name + ".p12");
+        Files.deleteIfExists(file); // keytool would add to it
         List<String> command = new ArrayList<>(List.of(keytool().toString(), "-genkeypair", "-alias", name,
                 "-keyalg", algorithm, "-dname", "CN=" + cn, "-ext", "SAN=dns:localhost,ip:127.0.0.1,dns:" + cn,
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
