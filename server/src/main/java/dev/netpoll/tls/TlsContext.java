@@ -149,7 +149,12 @@ public final class TlsContext {
             return this;
         }
 
-        /** Enabled cipher suites in order of preference; null or empty for the JDK's defaults. */
+        /**
+         * Enabled cipher suites in order of preference; null or empty for the JDK's enabled suites
+         * without the CBC ones: only AEAD suites (GCM, ChaCha20-Poly1305, all of TLS 1.3), as
+         * Mozilla's "intermediate" profile, since CBC with TLS 1.2 is the source of the Lucky13
+         * family of padding-oracle attacks and testssl rates it obsolete.
+         */
         public Builder cipherSuites(List<String> value) {
             cipherSuites = value == null || value.isEmpty() ? null : List.copyOf(value);
             return this;
@@ -188,6 +193,8 @@ public final class TlsContext {
             requireSupported("protocol", protocols, engine.getSupportedProtocols(), "server.ssl.enabled-protocols");
             if (cipherSuites != null) {
                 requireSupported("cipher suite", cipherSuites, engine.getSupportedCipherSuites(), "server.ssl.ciphers");
+            } else {
+                cipherSuites = Arrays.stream(engine.getEnabledCipherSuites()).filter(suite -> !suite.contains("_CBC_")).toList();
             }
             for (Map.Entry<String, Supplier<SSLContext>> name : serverNames.entrySet()) {
                 requireSupported("protocol", protocols, name.getValue().get().createSSLEngine().getSupportedProtocols(),
