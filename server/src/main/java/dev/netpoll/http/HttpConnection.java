@@ -172,7 +172,7 @@ public final class HttpConnection {
         } catch (ClosedByShutdown | ConnClosedException e) {
             // shutdown closed an idle connection
         } catch (NotTlsException e) {
-            PlainHttpOnTlsPort.answer(((TlsConn) conn).plain(), e);
+            PlainHttpOnTlsPort.answer(((TlsConn) conn).plain(), e, server.pool());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress() + ": " + e.getMessage());
         } finally {

@@ -28,7 +28,8 @@ final class PlainHttpOnTlsPort {
     private PlainHttpOnTlsPort() {
     }
 
-    static void answer(Conn plain, NotTlsException e) {
+    /** Answers on {@code plain} and reads what the client still sends for a short while, into a buffer of {@code pool}. */
+    static void answer(Conn plain, NotTlsException e, BufferPool pool) {
         LOG.log(System.Logger.Level.DEBUG, () -> "cleartext on the TLS port from " + plain.remoteAddress() + ": " + e.getMessage());
         if (e.firstByte() < 'A' || e.firstByte() > 'Z') {
             return;
@@ -38,10 +39,14 @@ final class PlainHttpOnTlsPort {
             plain.write(ByteBuffer.wrap(RESPONSE));
             plain.shutdownOutput();
             plain.setReadDeadline(System.nanoTime() + LINGER.toNanos());
-            var sink = new NativeBuffer(4096);
-            do {
-                sink.buffer().clear();
-            } while (plain.read(sink) >= 0);
+            NativeBuffer sink = pool.acquire();
+            try {
+                do {
+                    sink.buffer().clear();
+                } while (plain.read(sink) >= 0);
+            } finally {
+                pool.release(sink);
+            }
         } catch (IOException ignored) {
             // Gone, reset or still sending after the linger: the socket closes either way.
         }
