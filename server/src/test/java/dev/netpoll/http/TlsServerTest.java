@@ -302,4 +302,24 @@ class TlsServerTest {
             return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
+    void gracefulShutdownClosesAnIdleTlsConnectionAtOnceWithCloseNotify(String transport) throws Exception {
+        var server = start(transport, HttpConfig.DEFAULTS, tls(ClientAuth.NONE));
+        try (server; var socket = (SSLSocket) TestCertificates.clientContext(serverStore, null).getSocketFactory()
+                .createSocket("localhost", server.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] response = new byte[4096];
+            assertThat(new String(response, 0, socket.getInputStream().read(response), StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 200");
+            Thread.sleep(200); // idle, waiting for the next request
+            long started = System.nanoTime();
+            assertThat(server.shutdownGracefully(Duration.ofSeconds(5))).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(socket.getInputStream().read()).isEqualTo(-1); // a clean close_notify, not a reset
+        }
+    }
 }
