@@ -205,6 +205,16 @@ class ServerSslTest {
     }
 
     @Test
+    void protocolDisabledByTheJdkFailsStartUpInsteadOfNeverBeingNegotiated() {
+        runner.withPropertyValues("server.ssl.key-store=file:" + rsaStore, "server.ssl.key-store-password=changeit",
+                "server.ssl.enabled-protocols=TLSv1.2,TLSv1.1").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("[TLSv1.1] disabled by this JDK")
+                            .hasStackTraceContaining("server.ssl.enabled-protocols");
+                });
+    }
+
+    @Test
     void unsupportedProtocolFailsStartUpNamingTheProperty() {
         runner.withPropertyValues("server.ssl.key-store=file:" + rsaStore, "server.ssl.key-store-password=changeit",
                 "server.ssl.enabled-protocols=TLSv9").run(context -> {

@@ -191,6 +191,7 @@ public final class TlsContext {
         public TlsContext build() {
             SSLEngine engine = contexts.get().createSSLEngine();
             requireSupported("protocol", protocols, engine.getSupportedProtocols(), "server.ssl.enabled-protocols");
+            requireNotDisabled(protocols);
             if (cipherSuites != null) {
                 requireSupported("cipher suite", cipherSuites, engine.getSupportedCipherSuites(), "server.ssl.ciphers");
             } else {
@@ -201,6 +202,28 @@ public final class TlsContext {
                         "server.ssl.enabled-protocols, for server name " + name.getKey());
             }
             return new TlsContext(this);
+        }
+
+        /**
+         * A protocol the JDK disables ({@code jdk.tls.disabledAlgorithms} in {@code java.security},
+         * which lists TLSv1 and TLSv1.1 since JDK 16, per RFC 8996) would be accepted by the engine
+         * and then never negotiated: refused here so that the configuration says what is served.
+         */
+        private static void requireNotDisabled(List<String> asked) {
+            String disabled = java.security.Security.getProperty("jdk.tls.disabledAlgorithms");
+            if (disabled == null) {
+                return;
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (String entry : disabled.split(",")) {
+                names.add(entry.trim());
+            }
+            List<String> refused = asked.stream().filter(names::contains).toList();
+            if (!refused.isEmpty()) {
+                throw new IllegalArgumentException("TLS protocol" + (refused.size() > 1 ? "s " : " ") + refused
+                        + " disabled by this JDK (jdk.tls.disabledAlgorithms) would never be negotiated: remove it"
+                        + " from server.ssl.enabled-protocols (TLS 1.0 and 1.1 are deprecated by RFC 8996)");
+            }
         }
 
         private static void requireSupported(String what, List<String> asked, String[] supported, String property) {
