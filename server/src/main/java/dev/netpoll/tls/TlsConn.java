@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -27,14 +26,12 @@ import javax.net.ssl.SSLSession;
  * parks in the plain connection's read, on the poller, like any read. No thread, no selector of its
  * own. The handshake must finish within the handshake timeout, counted from its start.
  *
- * <p>Buffers come from a {@link RecordPool} and are held only while there is something in them:
- * {@code netIn} while received ciphertext is not yet decrypted (a partial record, or records after
- * the one just read), {@code plainIn} while decrypted bytes did not fit the caller's buffer,
- * {@code netOut} during a write. An idle keep-alive connection holds none of them.
+ * <p>Buffers come from a {@link RecordPool} and are held only while there is something in them
+ * (see {@link CipherInput} and {@link CipherOutput}): an idle keep-alive connection holds none.
  *
- * <p>Ownership: {@code netIn}, {@code plainIn}, {@code needMore} and {@code inboundDone} belong to
- * whoever holds {@code readLock} (the reading task); {@code netOut} to whoever holds
- * {@code writeLock}. The handshake holds both, taken in that order (read, then write) everywhere.
+ * <p>Ownership: {@code input} belongs to whoever holds {@code readLock} (the reading task),
+ * {@code output} to whoever holds {@code writeLock}. The handshake holds both, taken in that order
+ * (read, then write) everywhere; no path takes the read lock while holding the write lock.
  * {@link #close()} may run on any thread: it takes a lock only by {@code tryLock}, and an operation
  * that holds one releases its buffers on the way out once the connection is closing.
  *
@@ -44,23 +41,21 @@ import javax.net.ssl.SSLSession;
 public final class TlsConn implements Conn {
 
     private static final System.Logger LOG = System.getLogger(TlsConn.class.getName());
-    /** TLS record content type of a handshake message (RFC 8446 section 5.1). */
-    private static final int HANDSHAKE_RECORD = 22;
     /** How long a close waits to hand its close_notify to the kernel. */
     private static final long CLOSE_NOTIFY_NANOS = Duration.ofMillis(100).toNanos();
-    private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
 
     private final Conn plain;
     private final TlsContext context;
-    private final RecordPool pool;
     private final Duration handshakeTimeout;
     private final HandshakeStats stats;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final CipherInput input;
+    private final CipherOutput output;
 
-    // Written under both locks by the handshake; volatile for the lock-free checks of readNow and
-    // of the deadline setters.
+    // Written under both locks by the handshake; volatile for the lock-free checks of readNow,
+    // session() and the deadline setters.
     private volatile boolean handshaken;
     private volatile boolean handshaking;
     private volatile long handshakeDeadline;
@@ -73,23 +68,13 @@ public final class TlsConn implements Conn {
     private volatile long readDeadline;
     private volatile long writeDeadline;
 
-    // readLock: received ciphertext in read mode ([position, limit) not yet decrypted), or null.
-    private NativeBuffer netIn;
-    // readLock: decrypted bytes in read mode that did not fit the caller's buffer, or null.
-    private NativeBuffer plainIn;
-    // readLock: the bytes in netIn are less than a record; only a socket read helps.
-    private boolean needMore;
-    // readLock: the peer sent close_notify or closed its side.
-    private boolean inboundDone;
-    // writeLock: ciphertext being written, or null.
-    private NativeBuffer netOut;
-
     TlsConn(Conn plain, TlsContext context, RecordPool pool, Duration handshakeTimeout, HandshakeStats stats) {
         this.plain = plain;
         this.context = context;
-        this.pool = pool;
         this.handshakeTimeout = handshakeTimeout;
         this.stats = stats;
+        this.input = new CipherInput(plain, pool);
+        this.output = new CipherOutput(plain, pool);
     }
 
     /** The connection under TLS, for a cleartext answer to a peer that does not speak TLS. */
@@ -129,8 +114,10 @@ public final class TlsConn implements Conn {
             plain.setReadDeadline(earlier(readDeadline, handshakeDeadline));
             plain.setWriteDeadline(earlier(writeDeadline, handshakeDeadline));
             try {
-                readFirstRecord();
-                engine = context.newEngine(context.choosesByServerName() ? ClientHelloServerName.find(netIn.buffer()) : null);
+                ByteBuffer hello = input.readFirstRecord();
+                engine = context.newEngine(context.choosesByServerName() ? ClientHelloServerName.find(hello) : null);
+                input.use(engine);
+                output.use(engine);
                 engine.beginHandshake();
                 runHandshake();
                 handshaken = true;
@@ -148,8 +135,8 @@ public final class TlsConn implements Conn {
                 handshaking = false;
                 plain.setReadDeadline(readDeadline);
                 plain.setWriteDeadline(writeDeadline);
-                releaseOutput();
-                releaseInputIfEmpty();
+                output.release();
+                input.releaseIfEmpty();
             }
         } finally {
             writeLock.unlock();
@@ -170,15 +157,8 @@ public final class TlsConn implements Conn {
      * reporting an unexpected end of stream. Best effort, under the handshake's write deadline.
      */
     private void sendAlert() {
-        if (engine == null) {
-            return;
-        }
         try {
-            engine.closeOutbound();
-            ByteBuffer out = borrowNetOut();
-            out.clear();
-            engine.wrap(NOTHING, out);
-            flushOutput();
+            output.closeOutbound();
         } catch (IOException | RuntimeException ignored) {
             // The peer is gone, or the engine has nothing to say.
         }
@@ -188,77 +168,16 @@ public final class TlsConn implements Conn {
         for (;;) {
             switch (engine.getHandshakeStatus()) {
                 case NEED_TASK -> runDelegatedTasks();
-                case NEED_WRAP -> wrapHandshake();
+                case NEED_WRAP -> output.wrapHandshake();
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    flushOutput(); // the peer answers only what it has received
-                    unwrapHandshake();
+                    output.flush(); // the peer answers only what it has received
+                    input.unwrapHandshake();
                 }
                 case NOT_HANDSHAKING, FINISHED -> {
-                    flushOutput();
+                    output.flush();
                     return;
                 }
             }
-        }
-    }
-
-    /**
-     * Reads the client's first TLS record whole (its ClientHello, with the SNI name), failing with
-     * {@link NotTlsException} as soon as the first byte shows it is not a handshake record.
-     */
-    private void readFirstRecord() throws IOException {
-        for (;;) {
-            ByteBuffer in = netIn == null ? null : netIn.buffer();
-            if (in != null && in.hasRemaining()) {
-                int first = in.get(in.position()) & 0xFF;
-                if (first != HANDSHAKE_RECORD) {
-                    throw new NotTlsException(first);
-                }
-                if (in.remaining() >= 5) {
-                    int length = 5 + (in.getShort(in.position() + 3) & 0xFFFF);
-                    if (in.remaining() >= Math.min(length, pool.bufferSize())) {
-                        return;
-                    }
-                }
-            }
-            if (readMore() < 0) {
-                throw new SSLHandshakeException("connection closed before the TLS handshake");
-            }
-        }
-    }
-
-    private void unwrapHandshake() throws IOException {
-        if (netIn == null || !netIn.buffer().hasRemaining() || needMore) {
-            if (readMore() < 0) {
-                throw new SSLHandshakeException("connection closed during the TLS handshake");
-            }
-        }
-        ByteBuffer dst = borrowPlainIn();
-        SSLEngineResult result = engine.unwrap(netIn.buffer(), dst);
-        dst.flip();
-        needMore = result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW;
-        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-            throw new SSLHandshakeException("the peer closed TLS during the handshake");
-        }
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            throw new SSLHandshakeException("handshake record larger than " + pool.bufferSize() + " bytes");
-        }
-        if (!dst.hasRemaining()) {
-            releasePlainIn();
-        }
-    }
-
-    /** Wraps handshake messages into {@code netOut}, writing it out first if it is full. */
-    private void wrapHandshake() throws IOException {
-        ByteBuffer out = borrowNetOut();
-        SSLEngineResult result = engine.wrap(NOTHING, out);
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            if (out.position() == 0) {
-                throw new SSLHandshakeException("handshake message larger than " + pool.bufferSize() + " bytes");
-            }
-            flushOutput();
-        } else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-            flushOutput(); // the alert that says why
-            throw new SSLHandshakeException("TLS handshake refused");
         }
     }
 
@@ -266,6 +185,34 @@ public final class TlsConn implements Conn {
         // Certificate checks and key agreement: CPU work, run right here on the connection's task.
         for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
             task.run();
+        }
+    }
+
+    /**
+     * A record read after the handshake carried a handshake message: a TLS 1.3 key update is
+     * answered; anything else (TLS 1.2 renegotiation) fails the connection. Holds readLock.
+     */
+    private void afterHandshakeMessage(HandshakeStatus status) throws IOException {
+        if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "TLS renegotiation refused from " + plain.remoteAddress());
+            engine.closeOutbound();
+            throw new SSLException("TLS renegotiation refused");
+        }
+        writeLock.lock();
+        try {
+            for (HandshakeStatus s = status; ; s = engine.getHandshakeStatus()) {
+                if (s == HandshakeStatus.NEED_TASK) {
+                    runDelegatedTasks();
+                } else if (s == HandshakeStatus.NEED_WRAP) {
+                    output.wrapHandshake();
+                } else {
+                    break;
+                }
+            }
+            output.flush();
+        } finally {
+            output.release();
+            writeLock.unlock();
         }
     }
 
@@ -280,12 +227,12 @@ public final class TlsConn implements Conn {
         readLock.lock();
         try {
             for (;;) {
-                int n = decrypt(dst);
+                int n = input.decrypt(dst, this::afterHandshakeMessage);
                 if (n != 0) {
                     return n;
                 }
-                if (readMore() < 0) {
-                    return endOfStream();
+                if (input.readMore() < 0) {
+                    return input.endOfStream();
                 }
             }
         } finally {
@@ -306,25 +253,15 @@ public final class TlsConn implements Conn {
         }
         readLock.lock();
         try {
-            int n = decrypt(buffer);
+            int n = input.decrypt(buffer, this::afterHandshakeMessage);
             if (n != 0) {
                 return n;
             }
-            NativeBuffer in = borrowNetIn();
-            in.buffer().compact();
-            int m;
-            try {
-                m = plain.readNow(in);
-            } finally {
-                in.buffer().flip();
+            int arrived = input.readArrived();
+            if (arrived < 0) {
+                return input.endOfStream();
             }
-            if (m < 0) {
-                return endOfStream();
-            }
-            if (m > 0) {
-                needMore = false;
-            }
-            return m == 0 ? 0 : decrypt(buffer);
+            return arrived == 0 ? 0 : input.decrypt(buffer, this::afterHandshakeMessage);
         } finally {
             afterRead();
         }
@@ -336,7 +273,7 @@ public final class TlsConn implements Conn {
         handshake();
         readLock.lock();
         try {
-            if (plainIn != null || inboundDone || netIn != null && netIn.buffer().hasRemaining() && !needMore) {
+            if (input.ready()) {
                 return;
             }
         } finally {
@@ -345,126 +282,11 @@ public final class TlsConn implements Conn {
         plain.awaitReadable();
     }
 
-    /**
-     * Decrypts into {@code dst} from what is buffered: the bytes produced, 0 when a socket read is
-     * needed first, -1 after the peer's close_notify. Holds readLock.
-     */
-    private int decrypt(ByteBuffer dst) throws IOException {
-        if (plainIn != null) {
-            return copyPlainIn(dst);
-        }
-        if (inboundDone) {
-            return -1;
-        }
-        while (netIn != null && netIn.buffer().hasRemaining() && !needMore) {
-            ByteBuffer src = netIn.buffer();
-            SSLEngineResult result = engine.unwrap(src, dst);
-            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                // The caller's room is less than the record: decrypt into a buffer of our own.
-                ByteBuffer spill = borrowPlainIn();
-                result = engine.unwrap(src, spill);
-                spill.flip();
-                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    throw new SSLException("record larger than " + pool.bufferSize() + " bytes");
-                }
-            }
-            switch (result.getStatus()) {
-                case BUFFER_UNDERFLOW -> needMore = true;
-                case CLOSED -> {
-                    inboundDone = true;
-                    return plainIn != null ? copyPlainIn(dst) : -1;
-                }
-                default -> {
-                    afterHandshakeMessage(result.getHandshakeStatus());
-                    if (plainIn != null) {
-                        return copyPlainIn(dst);
-                    }
-                    if (result.bytesProduced() > 0) {
-                        return result.bytesProduced();
-                    }
-                }
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * A record read after the handshake may carry a handshake message: a TLS 1.3 key update is
-     * answered; anything else (TLS 1.2 renegotiation) fails the connection.
-     */
-    private void afterHandshakeMessage(HandshakeStatus status) throws IOException {
-        if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED) {
-            return;
-        }
-        if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "TLS renegotiation refused from " + plain.remoteAddress());
-            engine.closeOutbound();
-            throw new SSLException("TLS renegotiation refused");
-        }
-        writeLock.lock();
-        try {
-            for (HandshakeStatus s = engine.getHandshakeStatus(); ; s = engine.getHandshakeStatus()) {
-                if (s == HandshakeStatus.NEED_TASK) {
-                    runDelegatedTasks();
-                } else if (s == HandshakeStatus.NEED_WRAP) {
-                    wrapHandshake();
-                } else {
-                    break;
-                }
-            }
-            flushOutput();
-        } finally {
-            releaseOutput();
-            writeLock.unlock();
-        }
-    }
-
-    private int copyPlainIn(ByteBuffer dst) {
-        ByteBuffer from = plainIn.buffer();
-        int n = Math.min(from.remaining(), dst.remaining());
-        dst.put(dst.position(), from, from.position(), n);
-        dst.position(dst.position() + n);
-        from.position(from.position() + n);
-        if (!from.hasRemaining()) {
-            releasePlainIn();
-        }
-        return n;
-    }
-
-    /** Reads more ciphertext into {@code netIn}, parking until some arrives. Holds readLock. */
-    private int readMore() throws IOException {
-        NativeBuffer in = borrowNetIn();
-        ByteBuffer b = in.buffer();
-        b.compact();
-        try {
-            if (!b.hasRemaining()) {
-                throw new SSLException("TLS record larger than " + pool.bufferSize() + " bytes");
-            }
-            int n = plain.read(in);
-            if (n > 0) {
-                needMore = false;
-            }
-            return n;
-        } finally {
-            b.flip();
-        }
-    }
-
-    /**
-     * The peer closed TCP. Without its close_notify the stream may be truncated (RFC 8446 section
-     * 6.1); the HTTP framing above tells a cut request from a complete one, so it is end of stream
-     * either way, as in Go.
-     */
-    private int endOfStream() {
-        inboundDone = true;
-        return plainIn != null ? 0 : -1;
-    }
-
     private void afterRead() {
         try {
-            releaseInputIfEmpty();
+            input.releaseIfEmpty();
             if (closing.get()) {
-                releaseInput();
+                input.release();
             }
         } finally {
             readLock.unlock();
@@ -486,45 +308,10 @@ public final class TlsConn implements Conn {
             if (closing.get()) {
                 throw new ConnClosedException();
             }
-            while (hasRemaining(srcs, offset, length)) {
-                ByteBuffer out = borrowNetOut();
-                out.clear();
-                // Gathers head and body into one record when they fit.
-                SSLEngineResult result = engine.wrap(srcs, offset, length, out);
-                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                    throw new ConnClosedException();
-                }
-                if (result.getStatus() != SSLEngineResult.Status.OK) {
-                    throw new SSLException("TLS wrap failed: " + result.getStatus());
-                }
-                flushOutput();
-            }
+            output.write(srcs, offset, length);
         } finally {
-            releaseOutput();
+            output.release();
             writeLock.unlock();
-        }
-    }
-
-    private static boolean hasRemaining(ByteBuffer[] srcs, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            if (srcs[i].hasRemaining()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Writes what {@code netOut} holds (write mode: [0, position)) and clears it. Holds writeLock. */
-    private void flushOutput() throws IOException {
-        if (netOut == null || netOut.buffer().position() == 0) {
-            return;
-        }
-        ByteBuffer out = netOut.buffer();
-        out.flip();
-        try {
-            plain.write(netOut);
-        } finally {
-            out.clear();
         }
     }
 
@@ -546,19 +333,12 @@ public final class TlsConn implements Conn {
             return;
         }
         try {
-            if (engine.isOutboundDone()) {
-                return;
-            }
-            engine.closeOutbound();
             plain.setWriteDeadline(System.nanoTime() + CLOSE_NOTIFY_NANOS);
-            ByteBuffer out = borrowNetOut();
-            out.clear();
-            engine.wrap(NOTHING, out);
-            flushOutput();
+            output.closeOutbound();
         } catch (IOException e) {
             // The peer is gone or slow: closing without close_notify is all that is left.
         } finally {
-            releaseOutput();
+            output.release();
             writeLock.unlock();
         }
     }
@@ -572,76 +352,17 @@ public final class TlsConn implements Conn {
         // Any thread: buffers whose owner is in an operation are released by it on its way out.
         if (readLock.tryLock()) {
             try {
-                releaseInput();
+                input.release();
             } finally {
                 readLock.unlock();
             }
         }
         if (writeLock.tryLock()) {
             try {
-                releaseOutput();
+                output.release();
             } finally {
                 writeLock.unlock();
             }
-        }
-    }
-
-    // ---- buffers
-
-    private NativeBuffer borrowNetIn() {
-        if (netIn == null) {
-            netIn = pool.acquire();
-            netIn.buffer().limit(0); // read mode, empty
-        }
-        return netIn;
-    }
-
-    private ByteBuffer borrowPlainIn() {
-        if (plainIn == null) {
-            plainIn = pool.acquire();
-        } else {
-            plainIn.buffer().compact();
-        }
-        return plainIn.buffer();
-    }
-
-    private ByteBuffer borrowNetOut() {
-        if (netOut == null) {
-            netOut = pool.acquire();
-        }
-        return netOut.buffer();
-    }
-
-    private void releasePlainIn() {
-        if (plainIn != null) {
-            pool.release(plainIn);
-            plainIn = null;
-        }
-    }
-
-    private void releaseInputIfEmpty() {
-        if (netIn != null && !netIn.buffer().hasRemaining()) {
-            pool.release(netIn);
-            netIn = null;
-            needMore = false;
-        }
-        if (plainIn != null && !plainIn.buffer().hasRemaining()) {
-            releasePlainIn();
-        }
-    }
-
-    private void releaseInput() {
-        if (netIn != null) {
-            pool.release(netIn);
-            netIn = null;
-        }
-        releasePlainIn();
-    }
-
-    private void releaseOutput() {
-        if (netOut != null) {
-            pool.release(netOut);
-            netOut = null;
         }
     }
 
