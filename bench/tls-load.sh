@@ -9,12 +9,15 @@
 # The certificate is a one-run self-signed ECDSA P-256 pair; protocols and ciphers are each
 # server's defaults for Boot's server.ssl.* (TLS 1.3 is negotiated by wrk's OpenSSL).
 #
-#   bench/tls-load.sh                        # full run (about 3 minutes)
+# Then the RSS per idle TLS keep-alive connection ($IDLE_CONNS, one request each, then held).
+#
+#   bench/tls-load.sh                        # full run (about 5 minutes)
 #   WARMUP=5s DURATION=5s bench/tls-load.sh  # quicker
 #
 # Writes bench/results/tls-<timestamp>.md and prints it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+IDLE_CONNS=${IDLE_CONNS:-2000}
 
 . "$root/bench/lib.sh"
 install_tools
@@ -76,11 +79,43 @@ run_tls_server() { # NAME PORT CMD...
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
+# idle_rss NAME PORT CMD...: RSS before and with IDLE_CONNS idle TLS keep-alive connections.
+idle_rss() {
+  local name=$1 port=$2; shift 2
+  taskset -c 1 "$@" --server.port="$port" >"$work/$name-idle.log" 2>&1 &
+  local pid=$!
+  wait_port "$port" || { echo "$name did not start" >&2; exit 1; }
+  taskset -c 0 wrk -t1 -c100 -d5s "https://localhost:$port/" >/dev/null
+  sleep 1
+  local before after threads
+  before=$(status_field "$pid" VmRSS)
+  taskset -c 0 python3 "$root/bench/idle_tls_clients.py" "$port" "$IDLE_CONNS" "$work/$name-idle.ready" "$work/cert.pem" &
+  local clients=$!
+  for _ in $(seq 1 1200); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
+  sleep 2
+  after=$(status_field "$pid" VmRSS); threads=$(status_field "$pid" Threads)
+  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
+  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle TLS connections = $per bytes/conn, threads=$threads" >&2
+}
+
+if [ -z "${SKIP_LOAD:-}" ]; then
 run_tls_server netpoll 18443 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
 run_tls_server tomcat-vt 18444 "${jvm[@]}" --spring.threads.virtual.enabled=true \
   "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
 run_tls_server jetty-vt 18445 "${jvm[@]}" --spring.threads.virtual.enabled=true \
   "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+fi
+
+ulimit -n 20000
+touch "$work/idle.tsv"
+if [ -z "${SKIP_IDLE:-}" ]; then
+idle_rss netpoll 18446 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
+idle_rss tomcat-vt 18447 "${jvm[@]}" --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
+idle_rss jetty-vt 18448 "${jvm[@]}" --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/tls-$stamp.md"
@@ -93,6 +128,7 @@ out="$root/bench/results/tls-$stamp.md"
   echo "handshake-per-request-16: 16 connections each closed after one request (a full handshake per request)."
   echo "CPU: the server's utime+stime over the measured run divided by the requests served."
   echo "JVM: $("$java" -version 2>&1 | head -1); -Xms256m -Xmx256m; $(openssl version); $(nproc) cores."
+  if [ -s "$results" ]; then
   echo
   echo "| server | mode | req/s | p50 | p99 | server CPU µs/req | OS threads | RSS |"
   echo "|---|---|---|---|---|---|---|---|"
@@ -104,5 +140,14 @@ out="$root/bench/results/tls-$stamp.md"
     split("keep-alive-100 handshake-per-request-16", modes, " ");
     for (i = 1; i <= 2; i++) { m = modes[i]; t = rps["tomcat-vt" FS m]; j = rps["jetty-vt" FS m]; best[i] = t > j ? t : j }
     printf "| netpoll / best of Tomcat and Jetty | %.2f | %.2f |\n", rps["netpoll" FS modes[1]]/best[1], rps["netpoll" FS modes[2]]/best[2] }' "$results"
+  fi
+  if [ -s "$work/idle.tsv" ]; then
+    echo
+    echo "Idle TLS keep-alive connections ($IDLE_CONNS, one request each, then held open by a Python client):"
+    echo
+    echo "| server | RSS before | RSS with idle conns | bytes per conn | OS threads |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '{printf "| %s | %d MiB | %d MiB | %s | %s |\n", $1, $2/1024, $3/1024, $4, $5}' "$work/idle.tsv"
+  fi
 } >"$out"
 cat "$out"
