@@ -49,10 +49,10 @@ class TlsConnTest {
         Thread.ofVirtual().start(() -> {
             try (TlsConn conn = tls.wrap(listener.accept(), Duration.ofSeconds(10))) {
                 serve.serve(conn);
-                done.complete(null);
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
+            done.complete(null); // after close, which gives the last buffers back
         });
         return done;
     }
