@@ -155,6 +155,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         var server = new NetpollWebServer(context, config.build(), transport, pollerThreads, getAddress(), getPort(), getShutdown());
         server.setAccessLog(accessLog);
         server.setAdditionalListeners(additionalListeners);
+        server.setTls(WebServerTls.of(getSsl(), getSslBundles()));
         return server;
     }
 

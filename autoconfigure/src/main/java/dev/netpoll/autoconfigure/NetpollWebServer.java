@@ -4,6 +4,7 @@ import dev.netpoll.http.AccessLog;
 import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpServer;
+import dev.netpoll.tls.TlsContext;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.servlet.NetpollServletContext;
 import dev.netpoll.servlet.ServletHandler;
@@ -53,6 +54,7 @@ public class NetpollWebServer implements WebServer {
     // Set before start, on Spring's context thread.
     private AccessLogSettings accessLog;
     private List<AdditionalListener> additionalListeners = List.of();
+    private TlsContext tls;
 
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
             InetAddress address, int port, Shutdown shutdown) {
@@ -87,13 +89,14 @@ public class NetpollWebServer implements WebServer {
         var candidate = new HttpServer(config, handler, transport);
         handler.startTasksWith(candidate::startTask);
         try {
-            listen(candidate, new InetSocketAddress(address, port), "server.address");
+            // The main port speaks TLS when server.ssl is enabled; additional listeners are cleartext.
+            listen(candidate, new InetSocketAddress(address, port), tls, "server.address");
             for (AdditionalListener listener : additionalListeners) {
                 if (listener.address() != null) {
-                    listen(candidate, new InetSocketAddress(listener.address(), listener.port()),
+                    listen(candidate, new InetSocketAddress(listener.address(), listener.port()), null,
                             "the AdditionalListener's address");
                 } else {
-                    listen(candidate, new InetSocketAddress(address, listener.port()), "server.address");
+                    listen(candidate, new InetSocketAddress(address, listener.port()), null, "server.address");
                 }
             }
             if (accessLog != null) {
@@ -119,9 +122,9 @@ public class NetpollWebServer implements WebServer {
         }
     }
 
-    private static void listen(HttpServer server, InetSocketAddress address, String addressSetting) {
+    private static void listen(HttpServer server, InetSocketAddress address, TlsContext tls, String addressSetting) {
         try {
-            server.listen(address);
+            server.listen(address, tls);
         } catch (BindException e) {
             throw BindFailure.of(e, address, addressSetting);
         } catch (IOException e) {
@@ -147,7 +150,7 @@ public class NetpollWebServer implements WebServer {
             if (i > 0) {
                 ports.append(", ");
             }
-            String scheme = i == 0 ? "http" : additionalListeners.get(i - 1).scheme();
+            String scheme = i == 0 ? (tls != null ? "https" : "http") : additionalListeners.get(i - 1).scheme();
             ports.append(bound.get(i).getPort()).append(" (").append(scheme).append(')');
         }
         String contextPath = context.getContextPath();
@@ -208,6 +211,11 @@ public class NetpollWebServer implements WebServer {
     public int getPort() {
         HttpServer running = server;
         return running == null ? -1 : running.port();
+    }
+
+    /** Serves HTTPS with {@code tls}; null (the default) for cleartext. Set before {@link #start()}. */
+    public void setTls(TlsContext tls) {
+        this.tls = tls;
     }
 
     /** Writes an access log while running; null for none. Set before {@link #start()}. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.springframework.boot.web.server.Http2;
-import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerException;
 import org.springframework.boot.web.server.servlet.Jsp;
 import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
@@ -15,8 +14,7 @@ import org.springframework.util.ClassUtils;
  * The settings of a {@code ConfigurableServletWebServerFactory} that Netpoll does not implement,
  * each refused when the server is created, with the property that asks for it and what to change.
  *
- * <p>Ignoring them would serve something other than what was asked for: cleartext on a port
- * configured for TLS, HTTP/1.1 where HTTP/2 was enabled, JSP source as static files. When a
+ * <p>Ignoring them would serve something other than what was asked for: HTTP/1.1 where HTTP/2 was enabled, JSP source as static files. When a
  * feature lands, its entry goes. Every other setting of Spring Boot 4.0's {@code ServerProperties}
  * and of the factory is honoured (see the README's list); {@code server.reactive.*} is not a
  * servlet setting and {@code server.tomcat.*} and {@code server.jetty.*} belong to those servers.
@@ -30,10 +28,6 @@ final class UnsupportedSettings {
     }
 
     private static final List<Setting> SETTINGS = List.of(
-            new Setting("server.ssl", factory -> Ssl.isEnabled(factory.getSsl()),
-                    "Netpoll has no TLS yet and would serve cleartext HTTP on this port: terminate TLS at a proxy and"
-                            + " remove server.ssl.* (management.server.ssl.* for the management port) or set"
-                            + " server.ssl.enabled=false, or use Tomcat or Jetty"),
             new Setting("server.http2.enabled", factory -> http2Enabled(factory.getHttp2()),
                     "Netpoll speaks HTTP/1.1 only: remove the property or set it to false"),
             new Setting("server.servlet.jsp.registered", factory -> jspWouldBeRegistered(factory.getSettings()),

@@ -13,7 +13,7 @@ import org.springframework.boot.web.server.servlet.context.AnnotationConfigServl
 
 /**
  * Spring Boot server settings Netpoll does not implement fail start-up with the property's name,
- * instead of being ignored (TLS asked for, cleartext served); the ones it implements still start.
+ * instead of being ignored (HTTP/2 asked for, HTTP/1.1 served); the ones it implements still start.
  */
 class UnsupportedSettingsTest {
 
@@ -39,23 +39,6 @@ class UnsupportedSettingsTest {
             assertThat(server).isInstanceOf(NetpollWebServer.class);
             assertThat(server.getPort()).isPositive();
         };
-    }
-
-    @Test
-    void pemCertificateForTlsFailsStartUpNamingServerSslInsteadOfServingCleartext() {
-        runner.withPropertyValues("server.ssl.certificate=classpath:server.crt",
-                "server.ssl.certificate-private-key=classpath:server.key").run(failsNaming("server.ssl"));
-    }
-
-    @Test
-    void keyStoreForTlsFailsStartUpNamingServerSsl() {
-        runner.withPropertyValues("server.ssl.key-store=classpath:server.p12", "server.ssl.key-store-password=secret")
-                .run(failsNaming("server.ssl"));
-    }
-
-    @Test
-    void sslBundleFailsStartUpNamingServerSsl() {
-        runner.withPropertyValues("server.ssl.bundle=web").run(failsNaming("server.ssl"));
     }
 
     @Test
@@ -87,8 +70,8 @@ class UnsupportedSettingsTest {
 
     @Test
     void everySettingThatCannotBeHonouredIsNamedInOneMessage() {
-        runner.withPropertyValues("server.ssl.bundle=web", "server.http2.enabled=true")
-                .run(failsNaming("server.ssl", "server.http2.enabled"));
+        runner.withPropertyValues("server.servlet.session.tracking-modes=url", "server.http2.enabled=true")
+                .run(failsNaming("server.servlet.session.tracking-modes", "server.http2.enabled"));
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.netpoll.http;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.ConnClosedException;
 import dev.netpoll.poll.WaitReason;
+import dev.netpoll.tls.NotTlsException;
+import dev.netpoll.tls.TlsConn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -180,7 +182,7 @@ public final class HttpConnection {
         HttpConfig config = server.config();
         var input = new ConnInput(conn, server.pool(), config);
         var output = new ResponseOutput(conn, server.pool(), config);
-        var request = new HttpRequest(conn.remoteAddress(), conn.localAddress());
+        var request = new HttpRequest(conn.remoteAddress(), conn.localAddress(), conn instanceof TlsConn tls ? tls : null);
         try {
             while (serveOne(config, input, output, request)) {
                 // A handler's leftover interrupt is not the next request's (a pooled thread is
@@ -205,6 +207,8 @@ public final class HttpConnection {
             }
         } catch (ClosedByShutdown | ConnClosedException e) {
             // shutdown closed an idle connection
+        } catch (NotTlsException e) {
+            PlainHttpOnTlsPort.answer(((TlsConn) conn).plain(), e, server.pool());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + conn.remoteAddress() + ": " + e.getMessage());
         } finally {

@@ -1,8 +1,10 @@
 package dev.netpoll.http;
 
+import dev.netpoll.tls.TlsConn;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
+import javax.net.ssl.SSLSession;
 
 /**
  * The request a handler sees: the parsed head, the body stream and the connection's addresses.
@@ -15,12 +17,28 @@ public final class HttpRequest {
     final HttpHeaders trailers = new HttpHeaders();
     private final InetSocketAddress remote;
     private final InetSocketAddress local;
+    private final TlsConn tls;
     InputStream body;
     long number;
 
     HttpRequest(InetSocketAddress remote, InetSocketAddress local) {
+        this(remote, local, null);
+    }
+
+    HttpRequest(InetSocketAddress remote, InetSocketAddress local, TlsConn tls) {
         this.remote = remote;
         this.local = local;
+        this.tls = tls;
+    }
+
+    /** Whether the request came over TLS. */
+    public boolean isSecure() {
+        return tls != null;
+    }
+
+    /** The TLS session the request came over, or null for cleartext. */
+    public SSLSession tlsSession() {
+        return tls == null ? null : tls.session();
     }
 
     public String method() {

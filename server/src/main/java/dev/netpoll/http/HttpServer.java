@@ -5,6 +5,7 @@ import dev.netpoll.poll.Transport;
 import dev.netpoll.runtime.AcceptLoop;
 import dev.netpoll.runtime.RuntimeStats;
 import dev.netpoll.runtime.Tasks;
+import dev.netpoll.tls.TlsContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -46,6 +47,8 @@ public final class HttpServer implements AutoCloseable {
     // starts the server, read by any (metrics, shutdown).
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<AcceptLoop> acceptLoops = new CopyOnWriteArrayList<>();
+    // The TLS context start() serves the main listener with; null for cleartext. Set before start.
+    private volatile TlsContext tls;
 
     public HttpServer(HttpConfig config, HttpHandler handler, Transport transport) {
         this(config, handler, transport, "netpoll-conn-");
@@ -69,22 +72,32 @@ public final class HttpServer implements AutoCloseable {
         if (!listeners.isEmpty()) {
             throw new IllegalStateException("already started");
         }
-        listen(address);
+        listen(address, tls);
     }
 
     /**
-     * Binds one more listener on {@code address} (port 0 for any free port) and starts accepting
-     * on it; the first listener bound is the main one. Each listener admits up to
+     * Binds one more cleartext listener on {@code address} (port 0 for any free port) and starts
+     * accepting on it; the first listener bound is the main one. Each listener admits up to
      * {@code maxConnections} of its own, as a Tomcat connector does. Returns the bound address.
      * Call before any shutdown: a listener added later would not be closed.
      */
     public InetSocketAddress listen(InetSocketAddress address) throws IOException {
+        return listen(address, null);
+    }
+
+    /**
+     * Binds one more listener serving TLS with {@code tlsContext} (null: cleartext), each listener
+     * deciding for its own connections: an additional cleartext port beside an HTTPS one stays
+     * cleartext.
+     */
+    public InetSocketAddress listen(InetSocketAddress address, TlsContext tlsContext) throws IOException {
         if (shuttingDown) {
             throw new IllegalStateException("shutting down");
         }
         Listener bound = transport.listen(address, config.backlog());
         var acceptLoop = new AcceptLoop(bound, tasks, config.maxConnections(), conn -> {
-            var connection = new HttpConnection(conn, this);
+            // The handshake gets the head timeout: a client that opens TLS and stalls is a slowloris.
+            var connection = new HttpConnection(tlsContext == null ? conn : tlsContext.wrap(conn, config.headTimeout()), this);
             connections.add(connection);
             try {
                 connection.serve();
@@ -96,6 +109,19 @@ public final class HttpServer implements AutoCloseable {
         acceptLoops.add(acceptLoop);
         acceptLoop.start();
         return bound.localAddress();
+    }
+
+    /** Serves HTTPS with {@code context} (null: cleartext). Set before {@link #start}. */
+    public void setTls(TlsContext context) {
+        if (!listeners.isEmpty()) {
+            throw new IllegalStateException("TLS is set before start");
+        }
+        tls = context;
+    }
+
+    /** The TLS settings of the listener, or null when it speaks cleartext. */
+    public TlsContext tls() {
+        return tls;
     }
 
     /** Logs every response to {@code log} from now on (null: no access log); closed with the server. */

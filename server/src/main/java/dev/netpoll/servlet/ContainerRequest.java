@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
 
 /**
  * The {@link HttpServletRequest} of one exchange, over the engine's {@link HttpRequest}: answers
@@ -95,12 +96,25 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public Object getAttribute(String name) {
-        return attributes.get(name);
+        Object value = attributes.get(name);
+        if (value == null && http.isSecure()) {
+            SSLSession session = http.tlsSession();
+            value = session == null ? null : TlsAttributes.get(session, name);
+        }
+        return value;
     }
 
     @Override
     public Enumeration<String> getAttributeNames() {
-        return Collections.enumeration(attributes.names());
+        List<String> names = attributes.names();
+        if (http.isSecure()) {
+            for (String name : TlsAttributes.NAMES) {
+                if (attributes.get(name) == null && getAttribute(name) != null) {
+                    names.add(name);
+                }
+            }
+        }
+        return Collections.enumeration(names);
     }
 
     @Override

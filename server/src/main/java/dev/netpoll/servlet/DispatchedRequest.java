@@ -72,7 +72,8 @@ final class DispatchedRequest extends HttpServletRequestWrapper {
             return super.getRequestURL();
         }
         var url = new StringBuffer(getScheme()).append("://").append(getServerName());
-        if (getServerPort() != 80) {
+        int port = getServerPort();
+        if (!(port == 80 && "http".equals(getScheme()) || port == 443 && "https".equals(getScheme()))) {
             url.append(':').append(getServerPort());
         }
         return url.append(requestUri);

@@ -20,7 +20,7 @@ final class RequestConnection {
     }
 
     String scheme() {
-        return forwarded.scheme() != null ? forwarded.scheme() : "http";
+        return forwarded.scheme() != null ? forwarded.scheme() : http.isSecure() ? "https" : "http";
     }
 
     boolean isSecure() {
@@ -53,14 +53,16 @@ final class RequestConnection {
         if (host == null || host.isEmpty()) {
             return localPort();
         }
+        // The scheme's default port when Host has none (RFC 9110 section 4.2).
+        int defaultPort = http.isSecure() ? 443 : 80;
         int colon = host.lastIndexOf(':');
         if (colon < 0 || host.startsWith("[") && colon < host.indexOf(']')) {
-            return 80;
+            return defaultPort;
         }
         try {
             return Integer.parseInt(host.substring(colon + 1));
         } catch (NumberFormatException e) {
-            return 80;
+            return defaultPort;
         }
     }
 
@@ -108,7 +110,7 @@ final class RequestConnection {
 
             @Override
             public boolean isSecure() {
-                return false;
+                return http.isSecure(); // the connection itself, whatever a proxy's headers say
             }
         };
     }

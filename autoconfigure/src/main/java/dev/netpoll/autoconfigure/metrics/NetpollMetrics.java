@@ -5,6 +5,8 @@ import dev.netpoll.autoconfigure.NetpollWebServer;
 import dev.netpoll.http.HttpServer;
 import dev.netpoll.runtime.CarrierScheduler;
 import dev.netpoll.runtime.RuntimeStats;
+import dev.netpoll.tls.HandshakeStats;
+import dev.netpoll.tls.TlsContext;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -106,6 +108,19 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
                 .description("Poll tasks restarted after a failed system call").tags(tags).register(registry));
         meters.add(Gauge.builder("netpoll.poller.descriptors", server, stat(RuntimeStats::registeredFds))
                 .description("Descriptors registered with the poller").tags(tags).register(registry));
+        HttpServer engine = server.getHttpServer();
+        TlsContext tls = engine == null ? null : engine.tls();
+        if (tls != null) {
+            for (HandshakeStats.Result result : HandshakeStats.Result.values()) {
+                meters.add(FunctionCounter.builder("netpoll.tls.handshakes", tls.handshakes(), stats -> stats.count(result))
+                        .description("TLS handshakes finished, by result: success, not-tls (cleartext on the TLS port),"
+                                + " timeout (not done within the head timeout) or failed")
+                        .tags(tags).tag("result", result.tag()).register(registry));
+            }
+            meters.add(Gauge.builder("netpoll.tls.record.buffers", tls, TlsContext::recordBuffersLent)
+                    .description("TLS record buffers held by connections now; an idle connection holds none")
+                    .baseUnit("buffers").tags(tags).register(registry));
+        }
         bound.put(namespace, meters);
     }
 

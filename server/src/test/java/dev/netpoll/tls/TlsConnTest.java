@@ -1,0 +1,113 @@
+package dev.netpoll.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.netpoll.poll.Conn;
+import dev.netpoll.poll.Listener;
+import dev.netpoll.poll.Transport;
+import dev.netpoll.sys.NativeBuffer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * TlsConn as a Conn, under the HTTP layer's feet, on both transports: reads into buffers smaller
+ * than a record (the spill buffer), readNow that never parks and hands over what has arrived, and
+ * every record buffer back in the pool once nothing is in flight.
+ */
+class TlsConnTest {
+
+    @TempDir
+    static Path dir;
+    static Path store;
+    static SSLContext server;
+    static SSLContext client;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        store = TestCertificates.keyStore(dir, "conn", "EC", "localhost");
+        server = TestCertificates.serverContext(store, null);
+        client = TestCertificates.clientContext(store, null);
+    }
+
+    /** Accepts one connection on a task, wraps it and runs {@code serve} on it. */
+    private static CompletableFuture<Void> acceptOne(Listener listener, TlsContext tls, ServeConn serve) {
+        var done = new CompletableFuture<Void>();
+        Thread.ofVirtual().start(() -> {
+            try (TlsConn conn = tls.wrap(listener.accept(), Duration.ofSeconds(10))) {
+                serve.serve(conn);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+            done.complete(null); // after close, which gives the last buffers back
+        });
+        return done;
+    }
+
+    interface ServeConn {
+        void serve(TlsConn conn) throws Exception;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(60)
+    void smallReadsSpillLargeRecordsAndReadNowNeverParks(String transportName) throws Exception {
+        byte[] payload = new byte[200_000];
+        new java.util.Random(7).nextBytes(payload);
+        try (Transport transport = Transport.open(transportName, 1);
+                Listener listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+            TlsContext tls = TlsContext.builder(() -> server).build();
+            var served = acceptOne(listener, tls, conn -> {
+                // Before the handshake readNow has nothing to give, and does not park.
+                var small = new NativeBuffer(7);
+                assertThat(conn.readNow(small)).isZero();
+                conn.awaitReadable(); // runs the handshake
+                var received = new ByteArrayOutputStream();
+                while (received.size() < payload.length) {
+                    small.buffer().clear();
+                    int n = conn.readNow(small);
+                    if (n == 0) {
+                        conn.awaitReadable();
+                        continue;
+                    }
+                    assertThat(n).isPositive();
+                    received.write(copy(small.buffer().flip()));
+                }
+                assertThat(received.toByteArray()).isEqualTo(payload);
+                assertThat(tls.recordBuffersLent()).isZero(); // all consumed: nothing held
+                conn.write(ByteBuffer.wrap(payload));
+                // The peer's close_notify: end of stream.
+                assertThat(conn.read(ByteBuffer.allocate(16))).isEqualTo(-1);
+            });
+            try (var socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", listener.localAddress().getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(payload);
+                InputStream in = socket.getInputStream();
+                assertThat(in.readNBytes(payload.length)).isEqualTo(payload);
+                socket.shutdownOutput(); // sends close_notify
+                assertThat(in.read()).isEqualTo(-1); // ours, after the server closed
+            }
+            served.get(20, TimeUnit.SECONDS);
+            assertThat(tls.recordBuffersLent()).isZero();
+        }
+    }
+
+    private static byte[] copy(ByteBuffer flipped) {
+        byte[] bytes = new byte[flipped.remaining()];
+        flipped.get(bytes);
+        return bytes;
+    }
+}
