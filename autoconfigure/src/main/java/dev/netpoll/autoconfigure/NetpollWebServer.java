@@ -88,8 +88,10 @@ public class NetpollWebServer implements WebServer {
         var handler = new ServletHandler(context);
         var candidate = new HttpServer(config, handler, transport);
         handler.startTasksWith(candidate::startTask);
+        // The server's TLS context (its metrics read it) serves the main port; additional
+        // listeners are cleartext.
+        candidate.setTls(tls);
         try {
-            // The main port speaks TLS when server.ssl is enabled; additional listeners are cleartext.
             listen(candidate, new InetSocketAddress(address, port), tls, "server.address");
             for (AdditionalListener listener : additionalListeners) {
                 if (listener.address() != null) {

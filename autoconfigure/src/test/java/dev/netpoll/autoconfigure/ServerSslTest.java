@@ -26,6 +26,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -226,4 +227,23 @@ class ServerSslTest {
                 });
     }
 
+
+    @Test
+    void anAdditionalHttpListenerBesideAnHttpsPortStaysCleartext() {
+        runner.withPropertyValues("server.ssl.certificate=file:" + dir.resolve("ec.crt"),
+                "server.ssl.certificate-private-key=file:" + dir.resolve("ec.key"))
+                .withBean(WebServerFactoryCustomizer.class, () -> (WebServerFactoryCustomizer<NetpollServletWebServerFactory>)
+                        factory -> factory.addAdditionalListeners(AdditionalListener.http(0)))
+                .run(context -> {
+                    int port = port(context);
+                    var web = (NetpollWebServer) ((WebServerApplicationContext) context.getSourceApplicationContext()).getWebServer();
+                    int plain = web.getHttpServer().addresses().get(1).getPort();
+                    assertThat(get(port, ecStore, null).body()).startsWith("true https://");
+                    try (var client = HttpClient.newHttpClient()) {
+                        var response = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + plain + "/x")).build(),
+                                BodyHandlers.ofString());
+                        assertThat(response.body()).startsWith("false http://");
+                    }
+                });
+    }
 }

@@ -119,7 +119,7 @@ public final class HttpServer implements AutoCloseable {
         tls = context;
     }
 
-    /** The TLS settings of the listener, or null when it speaks cleartext. */
+    /** The TLS settings of the main listener, or null when it speaks cleartext. */
     public TlsContext tls() {
         return tls;
     }
