@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.DeadlineExceededException;
 import java.io.IOException;
@@ -8,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 
 /**
- * The read side of one connection: a buffer borrowed from the {@link BufferPool} only while there
+ * The read side of one connection: a buffer borrowed from the {@link NativeBufferPool} only while there
  * is something to read, the request-head reader with its size limit and timeouts, and the raw byte
  * source for body streams.
  *
@@ -21,7 +22,7 @@ final class ConnInput {
     private static final int MAX_EMPTY_LINES = 8;
 
     private final Conn conn;
-    private final BufferPool pool;
+    private final NativeBufferPool pool;
     private final HttpConfig config;
     private NativeBuffer pooled;
     // pooled.buffer() while pooled is held, else null.
@@ -30,7 +31,7 @@ final class ConnInput {
     private int end;
     private boolean waitEndedByDeadline;
 
-    ConnInput(Conn conn, BufferPool pool, HttpConfig config) {
+    ConnInput(Conn conn, NativeBufferPool pool, HttpConfig config) {
         this.conn = conn;
         this.pool = pool;
         this.config = config;

@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Listener;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.runtime.AcceptLoop;
@@ -36,7 +37,7 @@ public final class HttpServer implements AutoCloseable {
     private final HttpHandler handler;
     private final Transport transport;
     private final Tasks tasks;
-    private final BufferPool pool;
+    private final NativeBufferPool pool;
     private final RequestParser parser;
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
     private final LongAdder requestsInFlight = new LongAdder();
@@ -63,7 +64,7 @@ public final class HttpServer implements AutoCloseable {
         int size = Math.max(16 * 1024, Integer.highestOneBit(config.maxHeadSize() + 64) * 2);
         // Enough for the requests in flight on a few cores; a burst above it allocates and lets
         // the surplus go, so a ramp of connections does not leave megabytes parked in the pool.
-        this.pool = new BufferPool(size, Math.min(config.maxConnections() * 2, 256));
+        this.pool = new NativeBufferPool(size, Math.min(config.maxConnections() * 2, 256), "HTTP buffer");
         this.parser = new RequestParser(config.maxHeaderCount());
     }
 
@@ -169,7 +170,7 @@ public final class HttpServer implements AutoCloseable {
         return handler;
     }
 
-    BufferPool pool() {
+    NativeBufferPool pool() {
         return pool;
     }
 

@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.sys.NativeBuffer;
 import dev.netpoll.tls.NotTlsException;
@@ -29,7 +30,7 @@ final class PlainHttpOnTlsPort {
     }
 
     /** Answers on {@code plain} and reads what the client still sends for a short while, into a buffer of {@code pool}. */
-    static void answer(Conn plain, NotTlsException e, BufferPool pool) {
+    static void answer(Conn plain, NotTlsException e, NativeBufferPool pool) {
         LOG.log(System.Logger.Level.DEBUG, () -> "cleartext on the TLS port from " + plain.remoteAddress() + ": " + e.getMessage());
         if (e.firstByte() < 'A' || e.firstByte() > 'Z') {
             return;

@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ final class ResponseOutput extends OutputStream {
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
     private final Conn conn;
-    private final BufferPool pool;
+    private final NativeBufferPool pool;
     private final HttpConfig config;
     private NativeBuffer pooled;
     // pooled.buffer() while pooled is held, else null.
@@ -52,7 +53,7 @@ final class ResponseOutput extends OutputStream {
     // Whether this response is gzip-coded: decided at commit; a HEAD response is coded with no encoder.
     private boolean gzipCoded;
 
-    ResponseOutput(Conn conn, BufferPool pool, HttpConfig config) {
+    ResponseOutput(Conn conn, NativeBufferPool pool, HttpConfig config) {
         this.conn = conn;
         this.pool = pool;
         this.config = config;

@@ -1,5 +1,6 @@
 package dev.netpoll.tls;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.sys.NativeBuffer;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import javax.net.ssl.SSLHandshakeException;
  *
  * <p>{@code netIn} holds received ciphertext in read mode ({@code [position, limit)} not yet
  * decrypted) and {@code plainIn} decrypted bytes that did not fit the caller's buffer; each is
- * borrowed from the {@link RecordPool} only while it holds something, so an idle connection holds
+ * borrowed from the {@link NativeBufferPool} only while it holds something, so an idle connection holds
  * neither. Owned by whoever holds the {@link TlsConn}'s read lock (the reading task); not
  * thread-safe by itself.
  */
@@ -32,7 +33,7 @@ final class CipherInput {
     }
 
     private final Conn plain;
-    private final RecordPool pool;
+    private final NativeBufferPool pool;
     private SSLEngine engine;
     private NativeBuffer netIn;
     private NativeBuffer plainIn;
@@ -41,7 +42,7 @@ final class CipherInput {
     // The peer sent close_notify or closed its side.
     private boolean inboundDone;
 
-    CipherInput(Conn plain, RecordPool pool) {
+    CipherInput(Conn plain, NativeBufferPool pool) {
         this.plain = plain;
         this.pool = pool;
     }

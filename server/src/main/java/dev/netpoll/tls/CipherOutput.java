@@ -1,5 +1,6 @@
 package dev.netpoll.tls;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.ConnClosedException;
 import dev.netpoll.sys.NativeBuffer;
@@ -13,7 +14,7 @@ import javax.net.ssl.SSLHandshakeException;
 /**
  * The write side of a {@link TlsConn}: plaintext encrypted into {@code netOut} and written to the
  * plain connection. {@code netOut} is in write mode ({@code [0, position)} waiting to be written)
- * and is borrowed from the {@link RecordPool} only for the duration of a write, a handshake or a
+ * and is borrowed from the {@link NativeBufferPool} only for the duration of a write, a handshake or a
  * close. Owned by whoever holds the {@link TlsConn}'s write lock; not thread-safe by itself.
  */
 final class CipherOutput {
@@ -21,11 +22,11 @@ final class CipherOutput {
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
 
     private final Conn plain;
-    private final RecordPool pool;
+    private final NativeBufferPool pool;
     private SSLEngine engine;
     private NativeBuffer netOut;
 
-    CipherOutput(Conn plain, RecordPool pool) {
+    CipherOutput(Conn plain, NativeBufferPool pool) {
         this.plain = plain;
         this.pool = pool;
     }

@@ -1,5 +1,6 @@
 package dev.netpoll.tls;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.ConnClosedException;
 import dev.netpoll.poll.DeadlineExceededException;
@@ -26,7 +27,7 @@ import javax.net.ssl.SSLSession;
  * parks in the plain connection's read, on the poller, like any read. No thread, no selector of its
  * own. The handshake must finish within the handshake timeout, counted from its start.
  *
- * <p>Buffers come from a {@link RecordPool} and are held only while there is something in them
+ * <p>Buffers come from a {@link NativeBufferPool} and are held only while there is something in them
  * (see {@link CipherInput} and {@link CipherOutput}): an idle keep-alive connection holds none.
  *
  * <p>Ownership: {@code input} belongs to whoever holds {@code readLock} (the reading task),
@@ -68,7 +69,7 @@ public final class TlsConn implements Conn {
     private volatile long readDeadline;
     private volatile long writeDeadline;
 
-    TlsConn(Conn plain, TlsContext context, RecordPool pool, Duration handshakeTimeout, HandshakeStats stats) {
+    TlsConn(Conn plain, TlsContext context, NativeBufferPool pool, Duration handshakeTimeout, HandshakeStats stats) {
         this.plain = plain;
         this.context = context;
         this.handshakeTimeout = handshakeTimeout;

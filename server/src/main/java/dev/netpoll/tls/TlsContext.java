@@ -1,5 +1,6 @@
 package dev.netpoll.tls;
 
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ public final class TlsContext {
     private final ClientAuth clientAuth;
     private final List<String> applicationProtocols;
     private final Map<String, Supplier<SSLContext>> serverNames;
-    private final RecordPool pool;
+    private final NativeBufferPool pool;
     private final HandshakeStats stats = new HandshakeStats();
 
     private TlsContext(Builder builder) {
@@ -46,7 +47,7 @@ public final class TlsContext {
         SSLEngine probe = newEngine(contexts.get());
         // A whole record, encrypted or decrypted, fits one buffer.
         int size = Math.max(probe.getSession().getPacketBufferSize(), probe.getSession().getApplicationBufferSize());
-        this.pool = new RecordPool(size, 256);
+        this.pool = new NativeBufferPool(size, 256, "TLS record buffer");
     }
 
     public static Builder builder(Supplier<SSLContext> contexts) {

@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import dev.netpoll.sys.NativeBufferPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ final class ConnectionReplay {
     /** Statuses a head may be refused with when nothing times out (408 needs a deadline). */
     static final Set<Integer> HEAD_REFUSALS = Set.of(400, 414, 417, 431, 501, 505);
 
-    static final BufferPool POOL = new BufferPool(Integer.highestOneBit(MAX_HEAD_SIZE + 64) * 2, 8);
+    static final NativeBufferPool POOL = new NativeBufferPool(Integer.highestOneBit(MAX_HEAD_SIZE + 64) * 2, 8, "HTTP buffer");
     private static final RequestParser PARSER = new RequestParser(CONFIG.maxHeaderCount());
 
     private ConnectionReplay() {

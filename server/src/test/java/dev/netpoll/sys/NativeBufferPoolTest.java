@@ -1,4 +1,4 @@
-package dev.netpoll.http;
+package dev.netpoll.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 /** A pooled buffer has exactly one owner: releasing it twice is refused, not lent out twice. */
-class BufferPoolTest {
+class NativeBufferPoolTest {
 
     @Test
     void releasingABufferTwiceIsRefused() {
-        var pool = new BufferPool(1024, 4);
+        var pool = new NativeBufferPool(1024, 4, "buffer");
         var buffer = pool.acquire();
         pool.release(buffer);
         assertThatThrownBy(() -> pool.release(buffer)).isInstanceOf(IllegalStateException.class);
@@ -21,7 +21,7 @@ class BufferPoolTest {
 
     @Test
     void releasingTwiceIsRefusedEvenWhenThePoolWasFull() {
-        var pool = new BufferPool(1024, 1);
+        var pool = new NativeBufferPool(1024, 1, "buffer");
         var kept = pool.acquire();
         var dropped = pool.acquire();
         pool.release(kept);
