@@ -1,6 +1,7 @@
 package dev.netpoll.http;
 
 import dev.netpoll.sys.NativeBufferPool;
+import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.Listener;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.runtime.AcceptLoop;
@@ -98,12 +99,16 @@ public final class HttpServer implements AutoCloseable {
         Listener bound = transport.listen(address, config.backlog());
         var acceptLoop = new AcceptLoop(bound, tasks, config.maxConnections(), conn -> {
             // The handshake gets the head timeout: a client that opens TLS and stalls is a slowloris.
-            var connection = new HttpConnection(tlsContext == null ? conn : tlsContext.wrap(conn, config.headTimeout()), this);
+            Conn served = tlsContext == null ? conn : tlsContext.wrap(conn, config.headTimeout());
+            var connection = new HttpConnection(served, this);
             connections.add(connection);
             try {
                 connection.serve();
             } finally {
                 connections.remove(connection);
+                // The accept loop closes the socket; a TLS connection must close itself first, to
+                // send close_notify and give its record buffers back.
+                served.close();
             }
         });
         listeners.add(bound);

@@ -126,6 +126,11 @@ final class CipherInput {
                 if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     throw new SSLException("record larger than " + pool.bufferSize() + " bytes");
                 }
+                if (!spill.hasRemaining()) {
+                    // Nothing decrypted (the record is not all here yet): an empty spill buffer
+                    // would pass for plaintext waiting and hide the record once it completes.
+                    releasePlainIn();
+                }
             }
             switch (result.getStatus()) {
                 case BUFFER_UNDERFLOW -> needMore = true;
@@ -176,6 +181,11 @@ final class CipherInput {
         b.compact();
         int n;
         try {
+            if (!b.hasRemaining()) {
+                // As in readMore: a record that does not fit can never complete, and a full buffer
+                // reads nothing, so a wait would end at once for ever.
+                throw new SSLException("TLS record larger than " + pool.bufferSize() + " bytes");
+            }
             n = plain.readNow(in);
         } finally {
             b.flip();
