@@ -51,6 +51,8 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private final TyrusWebSocketEngine endpoints;
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean hasEndpoints;
+    /** Set once the idle sweep is scheduled (with the first session, when an idle timeout is set). */
+    private final java.util.concurrent.atomic.AtomicBoolean idleSweep = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long asyncSendTimeout = -1;
     private volatile long defaultMaxSessionIdleTimeout;
     private volatile int maxBinaryMessageSize;
@@ -112,6 +114,21 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
 
     void opened(WebSocketSession session) {
         sessions.add(session);
+        long idle = settings.idleTimeout().toNanos();
+        if (idle > 0 && idleSweep.compareAndSet(false, true)) {
+            // One sweep for all sessions rather than a timer each: a session's own read cannot be
+            // woken early on every transport (see WebSocketSession), and a sweep costs nothing per idle session.
+            long period = Math.max(idle / 4, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            getScheduledExecutorService().scheduleWithFixedDelay(this::sweepIdle, period, period,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sweepIdle() {
+        long now = System.nanoTime();
+        for (WebSocketSession session : sessions) {
+            session.closeIfIdle(now);
+        }
     }
 
     void closed(WebSocketSession session) {

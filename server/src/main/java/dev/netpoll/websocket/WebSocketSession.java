@@ -15,13 +15,18 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * and handed to Tyrus, which assembles messages and calls the endpoint on this task.
  *
  * <p>Closing (RFC 6455 section 7): when the client closes, Tyrus answers and the loop ends. When
- * we close (the application, an idle timeout, graceful shutdown), our close frame goes out and
- * the task waits up to the close timeout for the client's. A protocol violation closes with its
- * code and ends at once. An end without a close frame reports 1006 to the endpoint.
+ * we close (the application, the idle sweep, graceful shutdown), our close frame goes out from
+ * the closing thread, behind any send in progress, and the task keeps reading until the client's
+ * close frame or the close timeout. A protocol violation closes with its code and ends at once.
+ * An end without a close frame reports 1006 to the endpoint.
  *
- * <p>Threads: {@link #run} and everything it calls run on the task. {@code closing},
- * {@code goingAway} and the activity clock are written by any thread (senders, shutdown) and read
- * by the task, which they wake by moving its read deadline.
+ * <p>The task is never woken early to close: on the nio transport a read can only be cut short by
+ * closing the socket, which would lose the close frame. So the server's own closes (idle,
+ * shutdown) run on a short-lived virtual thread of their own, and the only read deadline is the
+ * close timeout.
+ *
+ * <p>Threads: {@link #run} and what it calls run on the task; {@code closing}, {@code closeStarted}
+ * and the activity clock are written by any thread (senders, the idle sweep, shutdown).
  */
 public final class WebSocketSession {
 
@@ -37,7 +42,11 @@ public final class WebSocketSession {
     private final FrameCheck check;
     private volatile boolean closing;
     private volatile long closeDeadline;
-    private volatile boolean goingAway;
+    /** Set once the server decided to close (idle, shutdown); a close requested before {@code connection} exists waits for it. */
+    private final java.util.concurrent.atomic.AtomicBoolean closeStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile CloseReason pendingClose;
+    /** Written once by the task before the loop; read by closing threads. */
+    private volatile Connection connection;
     private volatile long lastActivityNanos = System.nanoTime();
     /** Task-owned: set by the frame check's verdict inside a read. */
     private boolean violated;
@@ -78,6 +87,11 @@ public final class WebSocketSession {
             LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + path + " failed to open", e);
             return;
         }
+        this.connection = connection;
+        CloseReason early = pendingClose;
+        if (early != null) {
+            closeNow(connection, early);
+        }
         try {
             readFrames(connection.getReadHandler(), connection);
         } catch (IOException e) {
@@ -93,9 +107,6 @@ public final class WebSocketSession {
     }
 
     private void readFrames(ReadHandler reader, Connection connection) throws IOException {
-        if (goingAway) {
-            closeFromTask(connection, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-        }
         for (;;) {
             armDeadline();
             int n;
@@ -108,15 +119,7 @@ public final class WebSocketSession {
                     }
                 });
             } catch (DeadlineExceededException e) {
-                if (closing) {
-                    return; // our close frame got no answer in time
-                }
-                if (goingAway) {
-                    closeFromTask(connection, CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-                } else if (idleTimeoutNanos > 0 && System.nanoTime() - lastActivityNanos >= idleTimeoutNanos) {
-                    closeFromTask(connection, CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
-                }
-                continue;
+                return; // our close frame got no answer in time
             }
             if (n < 0) {
                 return;
@@ -134,29 +137,43 @@ public final class WebSocketSession {
         }
     }
 
-    /** Sends our close frame from the task (behind any send in progress) and waits for the client's. */
-    private void closeFromTask(Connection connection, CloseReason.CloseCodes code, String reason) {
-        connection.close(new CloseReason(code, reason));
+    /**
+     * The server closes the session with {@code code}: once, on a virtual thread of its own, since
+     * the close frame waits behind a send in progress and a slow client may hold that up to the
+     * write timeout. Any thread; does not block.
+     */
+    void closeAsync(CloseReason.CloseCodes code, String reason) {
+        if (closing || !closeStarted.compareAndSet(false, true)) {
+            return;
+        }
+        var why = new CloseReason(code, reason);
+        pendingClose = why;
+        Connection current = connection;
+        if (current != null) {
+            Thread.ofVirtual().name("netpoll-ws-close").start(() -> closeNow(current, why));
+        }
+        // else run() sends it once the endpoint is open
+    }
+
+    private void closeNow(Connection current, CloseReason why) {
+        try {
+            current.close(why);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "WebSocket " + path + ": close failed: " + e);
+        }
         closing();
     }
 
-    /**
-     * Sets the read deadline for the next wait, then re-checks the flags other threads set before
-     * moving it themselves, so that neither order loses a wake-up.
-     */
+    /** The idle sweep: closes with 1001 if nothing was received or sent for the idle timeout. */
+    void closeIfIdle(long now) {
+        if (idleTimeoutNanos > 0 && now - lastActivityNanos >= idleTimeoutNanos) {
+            closeAsync(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
+        }
+    }
+
+    /** The read deadline: none until closing, then the close timeout. */
     private void armDeadline() {
-        long deadline;
-        if (closing) {
-            deadline = closeDeadline;
-        } else if (idleTimeoutNanos > 0) {
-            deadline = lastActivityNanos + idleTimeoutNanos;
-        } else {
-            deadline = 0;
-        }
-        conn.setReadDeadline(deadline);
-        if (goingAway && !closing) {
-            conn.setReadDeadline(System.nanoTime());
-        }
+        conn.setReadDeadline(closing ? closeDeadline : 0);
     }
 
     /** A frame went out: the session is not idle. Any sending thread. */
@@ -176,9 +193,8 @@ public final class WebSocketSession {
         }
     }
 
-    /** Graceful shutdown: the task closes the session with 1001 after the sends in flight. Any thread. */
+    /** Graceful shutdown: closes the session with 1001 after the sends in flight. Any thread. */
     void goAway() {
-        goingAway = true;
-        conn.setReadDeadline(System.nanoTime());
+        closeAsync(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
     }
 }

@@ -36,6 +36,7 @@ final class WebSocketServer implements AutoCloseable {
         var context = new NetpollServletContext("", WebSocketServer.class.getClassLoader());
         var container = NetpollServerContainer.install(context, settings);
         container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Flood.class, "/flood").build());
         // Filters run only for a mapped path, as for any request: the endpoint filter needs a servlet behind it.
         context.addDefaultServlet();
         context.start();
@@ -58,6 +59,26 @@ final class WebSocketServer implements AutoCloseable {
         server.close();
         context.stop();
         container.shutdown();
+    }
+
+    /**
+     * On a text message {@code n}, sends {@code 0 .. n-1} from a thread of its own, as an
+     * application pushing to a client does; stops at the first failed send (session closed).
+     */
+    public static final class Flood extends Endpoint {
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.addMessageHandler(String.class, text -> Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < Integer.parseInt(text); i++) {
+                    try {
+                        session.getBasicRemote().sendText(Integer.toString(i));
+                    } catch (IOException | IllegalStateException e) {
+                        return;
+                    }
+                }
+            }));
+        }
     }
 
     /** Echoes whole text and binary messages. */
