@@ -33,14 +33,22 @@ final class WebSocketServer implements AutoCloseable {
     }
 
     static WebSocketServer start(String transport, WebSocketSettings settings) throws Exception {
+        return start(transport, settings, null);
+    }
+
+    /** Serves over TLS with {@code tls} (wss), or cleartext when it is null. */
+    static WebSocketServer start(String transport, WebSocketSettings settings, dev.netpoll.tls.TlsContext tls)
+            throws Exception {
         var context = new NetpollServletContext("", WebSocketServer.class.getClassLoader());
         var container = NetpollServerContainer.install(context, settings);
         container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
         container.addEndpoint(ServerEndpointConfig.Builder.create(Flood.class, "/flood").build());
+        container.addEndpoint(ServerEndpointConfig.Builder.create(Audience.class, "/audience").build());
         // Filters run only for a mapped path, as for any request: the endpoint filter needs a servlet behind it.
         context.addDefaultServlet();
         context.start();
         var server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open(transport, 1));
+        server.setTls(tls);
         server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         return new WebSocketServer(context, container, server);
     }
@@ -78,6 +86,22 @@ final class WebSocketServer implements AutoCloseable {
                     }
                 }
             }));
+        }
+    }
+
+    /** Joins every session to {@link #SESSIONS}, for a test to broadcast to from its own thread. */
+    public static final class Audience extends Endpoint {
+
+        static final java.util.Set<Session> SESSIONS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            SESSIONS.add(session);
+        }
+
+        @Override
+        public void onClose(Session session, jakarta.websocket.CloseReason reason) {
+            SESSIONS.remove(session);
         }
     }
 
