@@ -260,6 +260,9 @@ public final class HttpConnection {
         }
         stateSinceNanos = System.nanoTime();
         currentRequest = protocol.describe();
+        // The upgraded connection keeps nothing of the request that upgraded it (the protocol
+        // took what it needs): a long-lived session should cost what an idle connection does.
+        request.forget();
         if (shuttingDown) {
             protocol.shutdown();
         }

@@ -34,7 +34,8 @@ public final class WebSocketSession {
 
     private final NetpollServerContainer container;
     private final UpgradedConn conn;
-    private final WebSocketEngine.UpgradeInfo upgrade;
+    /** The handshake's outcome, until the endpoint is open; dropped then (task-owned). */
+    private WebSocketEngine.UpgradeInfo upgrade;
     private final String path;
     private final long openedAtMillis = System.currentTimeMillis();
     private final long idleTimeoutNanos;
@@ -83,6 +84,7 @@ public final class WebSocketSession {
         Connection connection;
         try {
             connection = upgrade.createConnection(writer, reason -> closing());
+            upgrade = null;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + path + " failed to open", e);
             return;

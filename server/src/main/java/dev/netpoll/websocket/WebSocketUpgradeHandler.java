@@ -32,6 +32,7 @@ public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
     public void init(WebConnection connection) {
         var upgraded = ((UpgradedWebConnection) connection).getUpgradedConn();
         var opened = new WebSocketSession(container, upgraded, upgrade, path, compressed);
+        upgrade = null; // the session owns it now, and drops it once the endpoint is open
         session = opened;
         if (goingAway) {
             opened.goAway();
