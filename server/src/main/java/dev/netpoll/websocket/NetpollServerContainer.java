@@ -46,6 +46,9 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     /** The servlet-context attribute Jakarta WebSocket 2.2 section 6.4 names. */
     public static final String ATTRIBUTE = "jakarta.websocket.server.ServerContainer";
 
+    /** The one permessage-deflate instance every endpoint negotiates; its state is per session. */
+    private static final PerMessageDeflate DEFLATE = new PerMessageDeflate();
+
     private final String contextPath;
     private final WebSocketSettings settings;
     private final TyrusWebSocketEngine endpoints;
@@ -155,7 +158,8 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
 
     @Override
     public void addEndpoint(ServerEndpointConfig config) throws DeploymentException {
-        endpoints.register(config, contextPath);
+        // An added endpoint gets every installed extension, as on Tomcat.
+        endpoints.register(withPath(config, config.getPath(), withDeflate(config.getExtensions())), contextPath);
         hasEndpoints = true;
     }
 
@@ -171,7 +175,8 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         var response = (HttpServletResponse) httpServletResponse;
         String path = expand(config.getPath(), pathParameters);
         TyrusWebSocketEngine engine = engine();
-        engine.register(withPath(config, path), "");
+        // Spring lists the extensions its handshake handler chose: those only.
+        engine.register(withPath(config, path, config.getExtensions()), "");
         if (!ServletHandshake.upgrade(this, engine, path, request, response)) {
             throw new DeploymentException("the WebSocket handshake for " + path + " matched no endpoint");
         }
@@ -198,20 +203,31 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         return result.startsWith("//") ? result.substring(1) : result;
     }
 
-    /** {@code config} answering to the concrete {@code path} (Tyrus parses the path as a template). */
-    private static ServerEndpointConfig withPath(ServerEndpointConfig config, String path) {
-        if (config.getPath().equals(path)) {
-            return config;
-        }
+    /**
+     * {@code config} answering to the concrete {@code path} (Tyrus parses the path as a template),
+     * with extensions negotiated by the container: Spring lists the ones it chose as adapters of
+     * its own, which carry no frame processing.
+     */
+    private static ServerEndpointConfig withPath(ServerEndpointConfig config, String path, List<Extension> extensions) {
         ServerEndpointConfig copy = ServerEndpointConfig.Builder.create(config.getEndpointClass(), path)
-                .configurator(config.getConfigurator())
+                .configurator(new ContainerNegotiation(config.getConfigurator(), DEFLATE))
                 .subprotocols(config.getSubprotocols())
-                .extensions(config.getExtensions())
+                .extensions(extensions)
                 .encoders(config.getEncoders())
                 .decoders(config.getDecoders())
                 .build();
         copy.getUserProperties().putAll(config.getUserProperties());
         return copy;
+    }
+
+    /** The container's extensions are every endpoint's, as Tomcat's are (Spring lists only what it chose). */
+    private static List<Extension> withDeflate(List<Extension> configured) {
+        if (configured.stream().anyMatch(PerMessageDeflate::is)) {
+            return configured;
+        }
+        List<Extension> all = new ArrayList<>(configured);
+        all.add(DEFLATE);
+        return all;
     }
 
     @Override
@@ -258,7 +274,7 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
 
     @Override
     public Set<Extension> getInstalledExtensions() {
-        return Set.of();
+        return Set.of(DEFLATE);
     }
 
     @Override

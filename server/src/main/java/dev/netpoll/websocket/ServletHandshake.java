@@ -30,7 +30,15 @@ final class ServletHandshake {
             HttpServletRequest request, HttpServletResponse response) throws IOException {
         RequestContext handshake = requestOf(request, path);
         var answer = new TyrusUpgradeResponse();
-        WebSocketEngine.UpgradeInfo upgrade = engine.upgrade(handshake, answer);
+        var compression = new MessageCompression(container.getDefaultMaxTextMessageBufferSize(),
+                container.getDefaultMaxBinaryMessageBufferSize());
+        WebSocketEngine.UpgradeInfo upgrade;
+        PerMessageDeflate.NEGOTIATING.set(compression);
+        try {
+            upgrade = engine.upgrade(handshake, answer);
+        } finally {
+            PerMessageDeflate.NEGOTIATING.remove();
+        }
         switch (upgrade.getStatus()) {
             case NOT_APPLICABLE:
                 return false;
@@ -54,9 +62,7 @@ final class ServletHandshake {
         } catch (jakarta.servlet.ServletException e) {
             throw new IOException(e.getMessage(), e);
         }
-        String extensions = answer.getFirstHeaderValue("Sec-WebSocket-Extensions");
-        handler.prepare(container, upgrade, path,
-                extensions != null && extensions.contains("permessage-deflate"));
+        handler.prepare(container, upgrade, path, compression.isNegotiated() ? compression : null);
         return true;
     }
 
@@ -95,7 +101,9 @@ final class ServletHandshake {
                     continue;
                 }
                 for (String item : value.split(",")) {
-                    if (!item.isBlank()) {
+                    // Offers the server cannot honour are not offered to the negotiation at all.
+                    if (!item.isBlank() && (!name.equalsIgnoreCase("Sec-WebSocket-Extensions")
+                            || PerMessageDeflate.acceptable(item))) {
                         values.add(item.trim());
                     }
                 }

@@ -41,6 +41,8 @@ public final class WebSocketSession {
     private final long idleTimeoutNanos;
     private final long closeTimeoutNanos;
     private final FrameCheck check;
+    /** permessage-deflate state, or null when not negotiated. */
+    private final MessageCompression compression;
     private volatile boolean closing;
     private volatile long closeDeadline;
     /** Set once the server decided to close (idle, shutdown); a close requested before {@code connection} exists waits for it. */
@@ -53,7 +55,7 @@ public final class WebSocketSession {
     private boolean violated;
 
     WebSocketSession(NetpollServerContainer container, UpgradedConn conn, WebSocketEngine.UpgradeInfo upgrade,
-            String path, boolean compressionNegotiated) {
+            String path, MessageCompression compression) {
         this.container = container;
         this.conn = conn;
         this.upgrade = upgrade;
@@ -61,7 +63,8 @@ public final class WebSocketSession {
         WebSocketSettings settings = container.settings();
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
         this.closeTimeoutNanos = settings.closeTimeout().toNanos();
-        this.check = new FrameCheck(compressionNegotiated, container.getDefaultMaxTextMessageBufferSize(),
+        this.compression = compression;
+        this.check = new FrameCheck(compression != null, container.getDefaultMaxTextMessageBufferSize(),
                 container.getDefaultMaxBinaryMessageBufferSize());
     }
 
@@ -131,6 +134,12 @@ public final class WebSocketSession {
                 // RFC 6455 section 7.1.7: fail the connection; nothing after the bad frame is read.
                 closing = true;
                 connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(check.closeCode()), check.reason()));
+                return;
+            }
+            if (compression != null && compression.failure() != 0) {
+                closing = true;
+                connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(compression.failure()),
+                        compression.failureReason()));
                 return;
             }
             if (closing && check.closeFrameSeen()) {

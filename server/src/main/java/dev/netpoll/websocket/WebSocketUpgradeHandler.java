@@ -16,22 +16,24 @@ public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
     private NetpollServerContainer container;
     private WebSocketEngine.UpgradeInfo upgrade;
     private String path;
-    private boolean compressed;
+    private MessageCompression compression;
     /** Set by graceful shutdown (any thread), possibly before the session exists. */
     private volatile boolean goingAway;
     private volatile WebSocketSession session;
 
-    void prepare(NetpollServerContainer container, WebSocketEngine.UpgradeInfo upgrade, String path, boolean compressed) {
+    /** {@code compression} is the session's permessage-deflate state, or null when not negotiated. */
+    void prepare(NetpollServerContainer container, WebSocketEngine.UpgradeInfo upgrade, String path,
+            MessageCompression compression) {
         this.container = container;
         this.upgrade = upgrade;
         this.path = path;
-        this.compressed = compressed;
+        this.compression = compression;
     }
 
     @Override
     public void init(WebConnection connection) {
         var upgraded = ((UpgradedWebConnection) connection).getUpgradedConn();
-        var opened = new WebSocketSession(container, upgraded, upgrade, path, compressed);
+        var opened = new WebSocketSession(container, upgraded, upgrade, path, compression);
         upgrade = null; // the session owns it now, and drops it once the endpoint is open
         session = opened;
         if (goingAway) {

@@ -47,8 +47,12 @@ class PythonClientTest {
     }
 
     static String run(String python, String uri, Path cafile) throws Exception {
-        Path script = dir.resolve("client.py");
-        Files.write(script, Objects.requireNonNull(PythonClientTest.class.getResourceAsStream("client.py")).readAllBytes());
+        return run(python, "client.py", uri, cafile);
+    }
+
+    static String run(String python, String name, String uri, Path cafile) throws Exception {
+        Path script = dir.resolve(name);
+        Files.write(script, Objects.requireNonNull(PythonClientTest.class.getResourceAsStream(name)).readAllBytes());
         List<String> command = cafile == null ? List.of(python, script.toString(), uri)
                 : List.of(python, script.toString(), uri, cafile.toString());
         ExternalTool.Run run = ExternalTool.run(command, "");
@@ -72,6 +76,16 @@ class PythonClientTest {
         SSLContext ssl = TestCertificates.serverContext(store, null);
         try (var server = WebSocketServer.start(transport, WebSocketSettings.DEFAULTS, TlsContext.builder(() -> ssl).build())) {
             assertThat(run(python, "wss://localhost:" + server.port() + "/echo", pem)).contains("ping answered", "ALL OK");
+        }
+    }
+
+    @Test
+    void permessageDeflateIsNegotiatedWithoutContextTakeover() throws Exception {
+        String python = python();
+        try (var server = WebSocketServer.start("epoll", WebSocketSettings.DEFAULTS)) {
+            assertThat(run(python, "deflate.py", "ws://127.0.0.1:" + server.port() + "/echo", null))
+                    .contains("negotiated: permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+                            "ALL OK");
         }
     }
 
