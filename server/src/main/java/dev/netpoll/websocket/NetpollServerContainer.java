@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.tyrus.core.BaseContainer;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 
@@ -55,7 +57,7 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean hasEndpoints;
     /** Set once the idle sweep is scheduled (with the first session, when an idle timeout is set). */
-    private final java.util.concurrent.atomic.AtomicBoolean idleSweep = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean idleSweep = new AtomicBoolean();
     private volatile long asyncSendTimeout = -1;
     private volatile long defaultMaxSessionIdleTimeout;
     private volatile int maxBinaryMessageSize;
@@ -121,9 +123,9 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         if (idle > 0 && idleSweep.compareAndSet(false, true)) {
             // One sweep for all sessions rather than a timer each: a session's own read cannot be
             // woken early on every transport (see WebSocketSession), and a sweep costs nothing per idle session.
-            long period = Math.max(idle / 4, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+            long period = Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10));
             getScheduledExecutorService().scheduleWithFixedDelay(this::sweepIdle, period, period,
-                    java.util.concurrent.TimeUnit.NANOSECONDS);
+                    TimeUnit.NANOSECONDS);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.netpoll.poll.DeadlineExceededException;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.WebSocketEngine;
@@ -46,7 +47,7 @@ public final class WebSocketSession {
     private volatile boolean closing;
     private volatile long closeDeadline;
     /** Set once the server decided to close (idle, shutdown); a close requested before {@code connection} exists waits for it. */
-    private final java.util.concurrent.atomic.AtomicBoolean closeStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
     private volatile CloseReason pendingClose;
     /** Written once by the task before the loop; read by closing threads. */
     private volatile Connection connection;
