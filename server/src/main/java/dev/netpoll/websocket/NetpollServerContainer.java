@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.tyrus.core.BaseContainer;
@@ -326,9 +325,7 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         if (current == null) {
             synchronized (this) {
                 if (scheduler == null) {
-                    var pool = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("netpoll-ws-timer-", 0).factory());
-                    pool.setRemoveOnCancelPolicy(true);
-                    scheduler = pool;
+                    scheduler = new TyrusTimers(Thread.ofVirtual().name("netpoll-ws-timer-", 0).factory());
                 }
                 current = scheduler;
             }
