@@ -90,6 +90,41 @@ class WebSocketLifecycleTest {
     }
 
     @Test
+    void sendsFromManyThreadsAreWholeFramesInEachThreadsOrder() throws Exception {
+        WebSocketServer.Audience.SESSIONS.clear();
+        int threads = 8;
+        int messages = 500;
+        try (var server = WebSocketServer.start(transport(), settings(Duration.ZERO, 100));
+                RawClient client = RawClient.connect(server.port(), "/audience")) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> WebSocketServer.Audience.SESSIONS.size() == 1);
+            jakarta.websocket.Session session = WebSocketServer.Audience.SESSIONS.iterator().next();
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int sender = t;
+                senders.add(Thread.ofPlatform().start(() -> {
+                    for (int m = 0; m < messages; m++) {
+                        try {
+                            session.getBasicRemote().sendText(sender + ":" + m + ":" + "x".repeat(m % 300));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }));
+            }
+            int[] next = new int[threads];
+            for (int i = 0; i < threads * messages; i++) {
+                String[] parts = client.read().text().split(":", -1);
+                int sender = Integer.parseInt(parts[0]);
+                assertThat(Integer.parseInt(parts[1])).isEqualTo(next[sender]++);
+                assertThat(parts[2]).hasSize(Integer.parseInt(parts[1]) % 300);
+            }
+            for (Thread t : senders) {
+                t.join();
+            }
+        }
+    }
+
+    @Test
     void sessionsAreListedWithTheirPathAndAge() throws Exception {
         try (var server = WebSocketServer.start(transport(), settings(Duration.ZERO, 100));
                 RawClient client = RawClient.connect(server.port(), "/echo")) {
