@@ -5,6 +5,7 @@ import dev.netpoll.poll.DeadlineExceededException;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
@@ -12,8 +13,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * One WebSocket session, run by its connection's task: reads in blocking style, parked on the
- * poller between frames with no buffer held; each batch of bytes is vetted by {@link FrameCheck}
- * and handed to Tyrus, which assembles messages and calls the endpoint on this task.
+ * poller between frames with no buffer held; each batch of bytes is vetted and unmasked by
+ * {@link FrameCheck} and handed to Tyrus, which assembles messages and calls the endpoint on this task.
  *
  * <p>Closing (RFC 6455 section 7): when the client closes, Tyrus answers and the loop ends. When
  * we close (the application, the idle sweep, graceful shutdown), our close frame goes out from
@@ -118,10 +119,11 @@ public final class WebSocketSession {
             int n;
             try {
                 n = conn.read(bytes -> {
-                    if (!check.scan(bytes)) {
+                    ByteBuffer unmasked = check.scan(bytes);
+                    if (unmasked == null) {
                         violated = true;
                     } else if (!closing) {
-                        reader.handle(bytes);
+                        reader.handle(unmasked);
                     }
                 });
             } catch (DeadlineExceededException e) {

@@ -10,6 +10,7 @@ import static dev.netpoll.websocket.RawClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,37 @@ class WebSocketProtocolTest {
             assertThat(pong.text()).isEqualTo("are you there");
             client.send(frame(true, CONTINUATION, "ents".getBytes(StandardCharsets.UTF_8)));
             assertThat(client.read().text()).isEqualTo("fragments");
+        }
+    }
+
+    @Test
+    void framesSplitAnywhereAcrossReadsAreReassembled() throws Exception {
+        // Payload sizes around the 8-byte unmasking stride and the 7/16-bit length encodings.
+        int[] sizes = {0, 1, 7, 8, 9, 15, 17, 125, 126, 127, 300, 1024};
+        var random = new java.util.Random(15);
+        try (RawClient client = open()) {
+            client.socket.setTcpNoDelay(true);
+            var all = new java.io.ByteArrayOutputStream();
+            List<String> sent = new java.util.ArrayList<>();
+            for (int size : sizes) {
+                var text = new StringBuilder();
+                for (int k = 0; k < size; k++) {
+                    text.append((char) ('a' + random.nextInt(26)));
+                }
+                sent.add(text.toString());
+                all.writeBytes(RawClient.text(text.toString()));
+            }
+            byte[] bytes = all.toByteArray();
+            for (int at = 0; at < bytes.length; ) {
+                int piece = 1 + random.nextInt(random.nextBoolean() ? 3 : 40);
+                int n = Math.min(piece, bytes.length - at);
+                client.send(java.util.Arrays.copyOfRange(bytes, at, at + n));
+                at += n;
+                Thread.sleep(1);
+            }
+            for (String text : sent) {
+                assertThat(client.read().text()).isEqualTo(text);
+            }
         }
     }
 
