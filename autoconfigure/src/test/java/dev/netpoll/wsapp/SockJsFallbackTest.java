@@ -11,13 +11,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import org.springframework.web.socket.sockjs.client.RestTemplateXhrTransport;
 import org.springframework.web.socket.sockjs.client.SockJsClient;
 import org.springframework.web.socket.sockjs.client.WebSocketTransport;
 
 /**
- * SockJS on Netpoll: over its WebSocket transport, and over the XHR fallback (streaming, then
- * polling), plain HTTP requests that hold the response open on an async servlet request.
+ * SockJS on Netpoll over its WebSocket transport. The XHR fallbacks are in
+ * {@code SockJsXhrFallbackTest} (Spring Boot 4.1 line only).
  */
 @SpringBootTest(classes = WebSocketApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
 class SockJsFallbackTest {
@@ -39,19 +38,5 @@ class SockJsFallbackTest {
     @Test
     void sockJsOverWebSocket() throws Exception {
         echoesOver(new SockJsClient(List.of(new WebSocketTransport(new StandardWebSocketClient()))));
-    }
-
-    @Test
-    void sockJsOverXhrStreaming() throws Exception {
-        var xhr = new RestTemplateXhrTransport();
-        xhr.setXhrStreamingDisabled(false);
-        echoesOver(new SockJsClient(List.of(xhr)));
-    }
-
-    @Test
-    void sockJsOverXhrPolling() throws Exception {
-        var xhr = new RestTemplateXhrTransport();
-        xhr.setXhrStreamingDisabled(true);
-        echoesOver(new SockJsClient(List.of(xhr)));
     }
 }
