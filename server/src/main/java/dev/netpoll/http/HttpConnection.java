@@ -213,7 +213,7 @@ public final class HttpConnection {
                 stateSinceNanos = System.nanoTime();
             }
             if (upgrade != null) {
-                hijack(input, request);
+                hijack(input, output, request);
             } else if (input.waitEndedByDeadline()) {
                 // We end a connection the client may be about to use: FIN rather than a close
                 // that would answer a request already on its way with RST.
@@ -245,7 +245,7 @@ public final class HttpConnection {
      * protocol runs on this task until it is done. Shutdown may have begun meanwhile; then the
      * protocol is told at once (under the lock that makes it exclusive with expireIfQuietFor).
      */
-    private void hijack(ConnInput input, HttpRequest request) throws IOException {
+    private void hijack(ConnInput input, ResponseOutput output, HttpRequest request) throws IOException {
         Upgrade protocol = upgrade;
         boolean shuttingDown;
         expiryLock.lock();
@@ -260,9 +260,11 @@ public final class HttpConnection {
         }
         stateSinceNanos = System.nanoTime();
         currentRequest = protocol.describe();
-        // The upgraded connection keeps nothing of the request that upgraded it (the protocol
-        // took what it needs): a long-lived session should cost what an idle connection does.
+        // The upgraded connection keeps nothing of the exchange that upgraded it (the protocol
+        // took what it needs): a long-lived session should cost what an idle connection does,
+        // so the 101's pooled buffer goes back now, not when the session ends.
         request.forget();
+        output.release();
         if (shuttingDown) {
             protocol.shutdown();
         }
