@@ -381,6 +381,11 @@ final class ResponseOutput extends OutputStream {
         buffer = null;
     }
 
+    /** Drops the ended exchange's response: an idle connection keeps nothing of it. */
+    void forgetResponse() {
+        response = null;
+    }
+
     /** Gives the buffer back to the pool; the connection is idle or done. */
     void release() {
         if (gzip != null && finished) {
