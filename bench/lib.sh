@@ -64,3 +64,30 @@ results_table() {
   echo "|---|---|---|---|---|---|---|"
   awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %d MiB |\n", $1, $2, $3, $4, $5, $6, $7/1024}' "$1"
 }
+
+# idle_rss NAME PORT URL CLIENT CMD...: RSS of the server CMD before and with $IDLE_CONNS idle
+# keep-alive connections, after warming it up on URL. CLIENT is a function run in the background
+# as CLIENT PORT READY_FILE; it execs a client (pinned to core 0) that opens the connections, one
+# request each, touches READY_FILE and holds them until killed (exec: the kill must reach it).
+# Appends "name rss_before_kb rss_after_kb bytes_per_conn threads" to
+# $work/idle.tsv.
+idle_rss() {
+  local name=$1 port=$2 url=$3 client=$4; shift 4
+  taskset -c 1 "$@" >"$work/$name-idle.log" 2>&1 &
+  local pid=$!
+  wait_port "$port" || { echo "$name did not start" >&2; cat "$work/$name-idle.log" >&2; exit 1; }
+  taskset -c 0 wrk -t1 -c100 -d5s "$url" >/dev/null
+  sleep 1
+  local before after threads
+  before=$(status_field "$pid" VmRSS)
+  "$client" "$port" "$work/$name-idle.ready" &
+  local clients=$!
+  for _ in $(seq 1 1200); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
+  sleep 2
+  after=$(status_field "$pid" VmRSS); threads=$(status_field "$pid" Threads)
+  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
+  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle connections = $per bytes/conn, threads=$threads" >&2
+}

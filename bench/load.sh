@@ -36,30 +36,10 @@ run_server "$results" ceiling 8080 "$work/ceiling"
 fi
 
 # RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
-idle_rss() { # name port cmd...
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" >"$work/$name-idle.log" 2>&1 &
-  local pid=$!
-  wait_port "$port"
-  taskset -c 0 wrk -t1 -c100 -d5s "http://127.0.0.1:$port/" >/dev/null
-  sleep 1
-  local before after
-  before=$(status_field "$pid" VmRSS)
-  python3 "$root/bench/idle_clients.py" "$port" "$IDLE_CONNS" "$work/$name-idle.ready" &
-  local clients=$!
-  for _ in $(seq 1 600); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
-  sleep 2
-  after=$(status_field "$pid" VmRSS)
-  local threads; threads=$(status_field "$pid" Threads)
-  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
-  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle connections = $per bytes/conn, threads=$threads" >&2
-}
+plain_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_clients.py" "$1" "$IDLE_CONNS" "$2"; }
 ulimit -n 20000
-idle_rss netpoll 18083 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
-PORT=18084 idle_rss go 18084 "$work/go-hello/go-hello"
+idle_rss netpoll 18083 http://127.0.0.1:18083/ plain_idle_clients "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
+PORT=18084 idle_rss go 18084 http://127.0.0.1:18084/ plain_idle_clients "$work/go-hello/go-hello"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/raw-http-$stamp.md"

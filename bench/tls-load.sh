@@ -79,27 +79,8 @@ run_tls_server() { # NAME PORT CMD...
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-# idle_rss NAME PORT CMD...: RSS before and with IDLE_CONNS idle TLS keep-alive connections.
-idle_rss() {
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" --server.port="$port" >"$work/$name-idle.log" 2>&1 &
-  local pid=$!
-  wait_port "$port" || { echo "$name did not start" >&2; exit 1; }
-  taskset -c 0 wrk -t1 -c100 -d5s "https://localhost:$port/" >/dev/null
-  sleep 1
-  local before after threads
-  before=$(status_field "$pid" VmRSS)
-  taskset -c 0 python3 "$root/bench/idle_tls_clients.py" "$port" "$IDLE_CONNS" "$work/$name-idle.ready" "$work/cert.pem" &
-  local clients=$!
-  for _ in $(seq 1 1200); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
-  sleep 2
-  after=$(status_field "$pid" VmRSS); threads=$(status_field "$pid" Threads)
-  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
-  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle TLS connections = $per bytes/conn, threads=$threads" >&2
-}
+# Idle TLS keep-alive connections, one request each, held open.
+tls_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_tls_clients.py" "$1" "$IDLE_CONNS" "$2" "$work/cert.pem"; }
 
 if [ -z "${SKIP_LOAD:-}" ]; then
 run_tls_server netpoll 18443 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
@@ -112,9 +93,9 @@ fi
 ulimit -n 20000
 touch "$work/idle.tsv"
 if [ -z "${SKIP_IDLE:-}" ]; then
-idle_rss netpoll 18446 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-idle_rss tomcat-vt 18447 "${jvm[@]}" --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-idle_rss jetty-vt 18448 "${jvm[@]}" --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+idle_rss netpoll 18446 https://localhost:18446/ tls_idle_clients "${jvm[@]}" --server.port=18446 "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
+idle_rss tomcat-vt 18447 https://localhost:18447/ tls_idle_clients "${jvm[@]}" --server.port=18447 --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
+idle_rss jetty-vt 18448 https://localhost:18448/ tls_idle_clients "${jvm[@]}" --server.port=18448 --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
