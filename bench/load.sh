@@ -59,6 +59,14 @@ out="$root/bench/results/raw-http-$stamp.md"
     printf "| netpoll / go | %.2f | %.2f |\n", rps["netpoll" FS 100]/rps["go" FS 100], rps["netpoll" FS 1000]/rps["go" FS 1000];
     printf "| netpoll / ceiling | %.2f | %.2f |\n", rps["netpoll" FS 100]/rps["ceiling" FS 100], rps["netpoll" FS 1000]/rps["ceiling" FS 1000] }' "$results"
   echo
+  echo "Server CPU per request relative to the C ceiling (target: at most 1.15):"
+  echo
+  echo "| ratio of CPU µs/req | 100 conns | 1000 conns |"
+  echo "|---|---|---|"
+  awk -F'\t' '{us[$1 FS $2]=$8} END {
+    printf "| netpoll / ceiling | %.2f | %.2f |\n", us["netpoll" FS 100]/us["ceiling" FS 100], us["netpoll" FS 1000]/us["ceiling" FS 1000];
+    printf "| go / ceiling | %.2f | %.2f |\n", us["go" FS 100]/us["ceiling" FS 100], us["go" FS 1000]/us["ceiling" FS 1000] }' "$results"
+  echo
   echo "Netpoll's own view after the run (\`GET /stats\`): $(cat "$work/netpoll-stats.txt" 2>/dev/null)"
   echo
   fi

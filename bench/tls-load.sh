@@ -39,10 +39,6 @@ jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -jar "$jar" --
   "--server.ssl.certificate=file:$work/cert.pem" "--server.ssl.certificate-private-key=file:$work/key.pem")
 results="$work/results.tsv"
 touch "$results"
-ticks=$(getconf CLK_TCK)
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
 # measure NAME PID MODE URL WRK_ARGS...: one wrk run; appends "name mode req/s p50 p99 cpu_us_per_req threads rss".
 measure() {
   local name=$1 pid=$2 mode=$3 url=$4; shift 4
@@ -61,7 +57,7 @@ measure() {
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out")
   p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
   errors=$(grep -E "Non-2xx|Socket errors" "$work/wrk.out" | tr '\n' ' ' || true)
-  us=$(awk -v d=$((after - before)) -v t="$ticks" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? d * 1e6 / t / n : 0)}')
+  us=$(us_per_request "$before" "$after" "$requests")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" "$rps" "$p50" "$p99" "$us" "$threads" "$rss" >>"$results"
   echo "$name $mode: $rps req/s p50=$p50 p99=$p99 cpu=${us}us/req threads=$threads rss=${rss}kB $errors" >&2
 }
