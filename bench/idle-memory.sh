@@ -20,8 +20,8 @@ install_tools
 java=$(find_java)
 jcmd="$(dirname "$java")/jcmd"
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
-if [ ! -f "$jar" ]; then
-  (cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+if [ -z "${SKIP_BUILD:-}" ]; then
+  package_modules bench/spring
 fi
 ulimit -n 20000
 

@@ -26,6 +26,13 @@ find_java() {
   return 1
 }
 
+# package_modules MODULES: builds the listed modules (comma-separated) and what they need, always
+# writing fresh jars: without forceCreation the jar plugin keeps a jar whose own classes did not
+# change, and Boot's repackage then leaves the server's old classes inside it.
+package_modules() {
+  (cd "$root" && ./mvnw -q -pl "$1" -am package -DskipTests -Dmaven.jar.forceCreation=true)
+}
+
 wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 status_field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
 

@@ -18,7 +18,7 @@ install_tools
 java=$(find_java)
 
 echo "building..." >&2
-(cd "$root" && ./mvnw -q -pl bench -am package -DskipTests)
+package_modules bench
 cp -r "$peers/go-hello" "$work/go-hello"
 (cd "$work/go-hello" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-hello .)
 gcc -O2 -D_GNU_SOURCE -o "$work/ceiling" "$peers/c-ceiling/ceiling.c"

@@ -23,7 +23,7 @@ java=$(find_java)
 ulimit -n 20000
 
 echo "building..." >&2
-(cd "$root" && ./mvnw -q -pl sample-service,bench/spring -am package -DskipTests)
+package_modules sample-service,bench/spring
 cp -r "$peers/go-hello" "$work/go-hello"
 (cd "$work/go-hello" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-hello .)
 

@@ -25,7 +25,7 @@ need openssl || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get i
 java=$(find_java)
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building..." >&2
-  (cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+  package_modules bench/spring
 fi
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 
