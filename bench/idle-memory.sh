@@ -6,20 +6,22 @@
 # the same server holding no connection.
 #
 #   bench/idle-memory.sh                  # all three
-#   SERVERS=netpoll IDLE_CONNS=5000 bench/idle-memory.sh
+#   SERVERS=netpoll IDLE_CONNS=5000 WARM=10s bench/idle-memory.sh
 #
 # Writes bench/results/idle-memory-<timestamp>.md and prints it. About a minute per server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 SERVERS=${SERVERS:-"netpoll tomcat-vt jetty-vt"}
 IDLE_CONNS=${IDLE_CONNS:-10000}
+WARM=${WARM:-10s}
 
 . "$root/bench/lib.sh"
+install_tools
 java=$(find_java)
 jcmd="$(dirname "$java")/jcmd"
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
-if [ ! -f "$jar" ]; then
-  (cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+if [ -z "${SKIP_BUILD:-}" ]; then
+  package_modules bench/spring
 fi
 ulimit -n 20000
 
@@ -46,12 +48,14 @@ for name in $SERVERS; do
     --server.port=$port $(server_args "$name") >"$work/$name.log" 2>&1 &
   pid=$!
   wait_port $port || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
-  for _ in 1 2 3; do curl -s "http://127.0.0.1:$port/" >/dev/null; done
+  # Warm: a server in production has run its request path many times, so its code is compiled
+  # (a compiled frame parked on an idle connection is smaller than an interpreted one).
+  wrk -t1 -c50 -d"$WARM" "http://127.0.0.1:$port/" >/dev/null
   sleep 2
   heap0=$(live_heap "$pid"); rss0=$(status_field "$pid" VmRSS)
   python3 "$root/bench/idle_clients.py" $port "$IDLE_CONNS" "$work/$name.ready" &
   clients=$!
-  for _ in $(seq 1 600); do [ -f "$work/$name.ready" ] && break; sleep 0.2; done
+  for _ in $(seq 1 600); do [ -f "$work/$name.ready" ] && break; sleep 0.5; done
   [ -f "$work/$name.ready" ] || { echo "$name: clients did not connect" >&2; exit 1; }
   sleep 3
   heap1=$(live_heap "$pid"); rss1=$(status_field "$pid" VmRSS)
@@ -67,7 +71,8 @@ out="$root/bench/results/idle-memory-$stamp.md"
 {
   echo "# Idle keep-alive connections of a Spring MVC application, $stamp"
   echo
-  echo "$IDLE_CONNS connections, each after one \`GET /\`, held open; idle timeouts raised to 10 minutes."
+  echo "$IDLE_CONNS connections, each after one \`GET /\`, held open; idle timeouts raised to 10 minutes. Each server"
+  echo "warmed first by \`wrk -c50 -d$WARM\`."
   echo "Live heap: class histogram total after a full GC, minus the same with no connection. JVM -Xmx512m,"
   echo "$("$java" -version 2>&1 | head -1). Tomcat and Jetty with \`spring.threads.virtual.enabled=true\`."
   echo

@@ -18,7 +18,7 @@ install_tools
 java=$(find_java)
 
 echo "building..." >&2
-(cd "$root" && ./mvnw -q -pl bench -am package -DskipTests)
+package_modules bench
 cp -r "$peers/go-hello" "$work/go-hello"
 (cd "$work/go-hello" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-hello .)
 gcc -O2 -D_GNU_SOURCE -o "$work/ceiling" "$peers/c-ceiling/ceiling.c"
@@ -36,30 +36,10 @@ run_server "$results" ceiling 8080 "$work/ceiling"
 fi
 
 # RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
-idle_rss() { # name port cmd...
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" >"$work/$name-idle.log" 2>&1 &
-  local pid=$!
-  wait_port "$port"
-  taskset -c 0 wrk -t1 -c100 -d5s "http://127.0.0.1:$port/" >/dev/null
-  sleep 1
-  local before after
-  before=$(status_field "$pid" VmRSS)
-  python3 "$root/bench/idle_clients.py" "$port" "$IDLE_CONNS" "$work/$name-idle.ready" &
-  local clients=$!
-  for _ in $(seq 1 600); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
-  sleep 2
-  after=$(status_field "$pid" VmRSS)
-  local threads; threads=$(status_field "$pid" Threads)
-  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
-  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle connections = $per bytes/conn, threads=$threads" >&2
-}
+plain_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_clients.py" "$1" "$IDLE_CONNS" "$2"; }
 ulimit -n 20000
-idle_rss netpoll 18083 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
-PORT=18084 idle_rss go 18084 "$work/go-hello/go-hello"
+idle_rss netpoll 18083 http://127.0.0.1:18083/ plain_idle_clients "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
+PORT=18084 idle_rss go 18084 http://127.0.0.1:18084/ plain_idle_clients "$work/go-hello/go-hello"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/raw-http-$stamp.md"
@@ -78,6 +58,14 @@ out="$root/bench/results/raw-http-$stamp.md"
   awk -F'\t' '{rps[$1 FS $2]=$3} END {
     printf "| netpoll / go | %.2f | %.2f |\n", rps["netpoll" FS 100]/rps["go" FS 100], rps["netpoll" FS 1000]/rps["go" FS 1000];
     printf "| netpoll / ceiling | %.2f | %.2f |\n", rps["netpoll" FS 100]/rps["ceiling" FS 100], rps["netpoll" FS 1000]/rps["ceiling" FS 1000] }' "$results"
+  echo
+  echo "Server CPU per request relative to the C ceiling (target: at most 1.15):"
+  echo
+  echo "| ratio of CPU µs/req | 100 conns | 1000 conns |"
+  echo "|---|---|---|"
+  awk -F'\t' '{us[$1 FS $2]=$8} END {
+    printf "| netpoll / ceiling | %.2f | %.2f |\n", us["netpoll" FS 100]/us["ceiling" FS 100], us["netpoll" FS 1000]/us["ceiling" FS 1000];
+    printf "| go / ceiling | %.2f | %.2f |\n", us["go" FS 100]/us["ceiling" FS 100], us["go" FS 1000]/us["ceiling" FS 1000] }' "$results"
   echo
   echo "Netpoll's own view after the run (\`GET /stats\`): $(cat "$work/netpoll-stats.txt" 2>/dev/null)"
   echo

@@ -26,9 +26,9 @@ if ! need nginx || ! need hey; then
 fi
 java=$(find_java)
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
-if [ ! -f "$jar" ]; then
+if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building..." >&2
-  (cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+  package_modules bench/spring
 fi
 
 netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration

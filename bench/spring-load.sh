@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 install_tools
 java=$(find_java)
 echo "building..." >&2
-(cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+package_modules bench/spring
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 
 netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration

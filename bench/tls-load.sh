@@ -25,7 +25,7 @@ need openssl || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get i
 java=$(find_java)
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building..." >&2
-  (cd "$root" && ./mvnw -q -pl bench/spring -am package -DskipTests)
+  package_modules bench/spring
 fi
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 
@@ -39,10 +39,6 @@ jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -jar "$jar" --
   "--server.ssl.certificate=file:$work/cert.pem" "--server.ssl.certificate-private-key=file:$work/key.pem")
 results="$work/results.tsv"
 touch "$results"
-ticks=$(getconf CLK_TCK)
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
 # measure NAME PID MODE URL WRK_ARGS...: one wrk run; appends "name mode req/s p50 p99 cpu_us_per_req threads rss".
 measure() {
   local name=$1 pid=$2 mode=$3 url=$4; shift 4
@@ -61,7 +57,7 @@ measure() {
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out")
   p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
   errors=$(grep -E "Non-2xx|Socket errors" "$work/wrk.out" | tr '\n' ' ' || true)
-  us=$(awk -v d=$((after - before)) -v t="$ticks" -v n="$requests" 'BEGIN {printf "%.0f", (n > 0 ? d * 1e6 / t / n : 0)}')
+  us=$(us_per_request "$before" "$after" "$requests")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" "$rps" "$p50" "$p99" "$us" "$threads" "$rss" >>"$results"
   echo "$name $mode: $rps req/s p50=$p50 p99=$p99 cpu=${us}us/req threads=$threads rss=${rss}kB $errors" >&2
 }
@@ -79,27 +75,8 @@ run_tls_server() { # NAME PORT CMD...
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-# idle_rss NAME PORT CMD...: RSS before and with IDLE_CONNS idle TLS keep-alive connections.
-idle_rss() {
-  local name=$1 port=$2; shift 2
-  taskset -c 1 "$@" --server.port="$port" >"$work/$name-idle.log" 2>&1 &
-  local pid=$!
-  wait_port "$port" || { echo "$name did not start" >&2; exit 1; }
-  taskset -c 0 wrk -t1 -c100 -d5s "https://localhost:$port/" >/dev/null
-  sleep 1
-  local before after threads
-  before=$(status_field "$pid" VmRSS)
-  taskset -c 0 python3 "$root/bench/idle_tls_clients.py" "$port" "$IDLE_CONNS" "$work/$name-idle.ready" "$work/cert.pem" &
-  local clients=$!
-  for _ in $(seq 1 1200); do [ -f "$work/$name-idle.ready" ] && break; sleep 0.1; done
-  sleep 2
-  after=$(status_field "$pid" VmRSS); threads=$(status_field "$pid" Threads)
-  kill "$clients" 2>/dev/null || true; wait "$clients" 2>/dev/null || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  local per=$(( (after - before) * 1024 / IDLE_CONNS ))
-  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$before" "$after" "$per" "$threads" >>"$work/idle.tsv"
-  echo "$name idle: rss ${before}kB -> ${after}kB with $IDLE_CONNS idle TLS connections = $per bytes/conn, threads=$threads" >&2
-}
+# Idle TLS keep-alive connections, one request each, held open.
+tls_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_tls_clients.py" "$1" "$IDLE_CONNS" "$2" "$work/cert.pem"; }
 
 if [ -z "${SKIP_LOAD:-}" ]; then
 run_tls_server netpoll 18443 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
@@ -112,9 +89,9 @@ fi
 ulimit -n 20000
 touch "$work/idle.tsv"
 if [ -z "${SKIP_IDLE:-}" ]; then
-idle_rss netpoll 18446 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-idle_rss tomcat-vt 18447 "${jvm[@]}" --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-idle_rss jetty-vt 18448 "${jvm[@]}" --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+idle_rss netpoll 18446 https://localhost:18446/ tls_idle_clients "${jvm[@]}" --server.port=18446 "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
+idle_rss tomcat-vt 18447 https://localhost:18447/ tls_idle_clients "${jvm[@]}" --server.port=18447 --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
+idle_rss jetty-vt 18448 https://localhost:18448/ tls_idle_clients "${jvm[@]}" --server.port=18448 --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

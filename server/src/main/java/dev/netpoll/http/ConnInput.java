@@ -37,6 +37,18 @@ final class ConnInput {
         this.config = config;
     }
 
+    /**
+     * Waits, holding no buffer, until bytes of the next request are buffered: false when the
+     * client closed, the idle timeout passed or {@code stopWaiting} said so first. Called from the
+     * top of the connection's loop, so an idle task parks with a shallow stack (its frames are
+     * copied to the heap while it waits: each frame between the task's entry and the park is
+     * paid for by every idle connection).
+     */
+    boolean awaitRequest(BooleanSupplier stopWaiting) throws IOException {
+        waitEndedByDeadline = false;
+        return hasBuffered() || awaitFirstBytes(stopWaiting);
+    }
+
     /** Whether bytes of a next request are already buffered. */
     boolean hasBuffered() {
         return end > start;

@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /** Appends the ASCII of a response head to a growing byte array. Single-use, one task. */
@@ -62,7 +63,18 @@ final class HeadBuilder {
         return this;
     }
 
-    byte[] toBytes() {
-        return Arrays.copyOf(bytes, size);
+    /** The head's length in bytes. */
+    int size() {
+        return size;
+    }
+
+    /** The head as a buffer over the builder's own array, without a copy. */
+    ByteBuffer asBuffer() {
+        return ByteBuffer.wrap(bytes, 0, size);
+    }
+
+    /** Copies the head into {@code into} at {@code index}. */
+    void copyTo(ByteBuffer into, int index) {
+        into.put(index, bytes, 0, size);
     }
 }

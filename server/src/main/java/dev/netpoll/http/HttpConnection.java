@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP/1.1 loop of one connection (RFC 9112 section 9): read a head, run the handler, finish
@@ -194,14 +195,16 @@ public final class HttpConnection {
         HttpConfig config = server.config();
         var input = new ConnInput(conn, server.pool(), config);
         var output = new ResponseOutput(conn, server.pool(), config);
-        var request = new HttpRequest(conn.remoteAddress(), conn.localAddress(), conn instanceof TlsConn tls ? tls : null);
+        var request = new HttpRequest(conn);
+        BooleanSupplier stopWaiting = () -> expired;
         try {
-            while (serveOne(config, input, output, request)) {
+            while (input.awaitRequest(stopWaiting) && serveOne(config, input, output, request, stopWaiting)) {
                 // A handler's leftover interrupt is not the next request's (a pooled thread is
                 // cleared between tasks the same way); a forced close is seen through the state.
                 Thread.interrupted();
                 input.recycle();
                 output.release();
+                output.forgetResponse();
                 // An idle connection keeps nothing of the request it served.
                 request.forget();
                 answered = null;
@@ -289,12 +292,12 @@ public final class HttpConnection {
     }
 
     /** Serves one request; returns whether the connection carries another. */
-    private boolean serveOne(HttpConfig config, ConnInput input, ResponseOutput output, HttpRequest request)
-            throws IOException {
+    private boolean serveOne(HttpConfig config, ConnInput input, ResponseOutput output, HttpRequest request,
+            BooleanSupplier stopWaiting) throws IOException {
         RequestHead head = request.head;
         head.reset(); // an error before the parser ran must not see the last request's method
         try {
-            if (!input.readHead(server.parser(), head, this::activate, () -> expired)) {
+            if (!input.readHead(server.parser(), head, this::activate, stopWaiting)) {
                 return false;
             }
         } catch (HttpException e) {

@@ -13,14 +13,17 @@ import java.util.Set;
  */
 public final class HttpHeaders {
 
-    private String[] names = new String[8];
-    private String[] values = new String[8];
+    private static final String[] NONE = {};
+
+    // Allocated on the first add, dropped by release(): an idle connection holds no field arrays.
+    private String[] names = NONE;
+    private String[] values = NONE;
     private int size;
 
     public void add(String name, String value) {
         if (size == names.length) {
-            names = java.util.Arrays.copyOf(names, size * 2);
-            values = java.util.Arrays.copyOf(values, size * 2);
+            names = java.util.Arrays.copyOf(names, Math.max(8, size * 2));
+            values = java.util.Arrays.copyOf(values, Math.max(8, size * 2));
         }
         names[size] = name;
         values[size] = value;
@@ -127,6 +130,13 @@ public final class HttpHeaders {
             names[i] = null;
             values[i] = null;
         }
+        size = 0;
+    }
+
+    /** Empties these headers and drops their arrays, for an owner about to sit idle. */
+    void release() {
+        names = NONE;
+        values = NONE;
         size = 0;
     }
 }

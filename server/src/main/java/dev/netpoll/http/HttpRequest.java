@@ -1,5 +1,6 @@
 package dev.netpoll.http;
 
+import dev.netpoll.poll.Conn;
 import dev.netpoll.tls.TlsConn;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -15,20 +16,16 @@ public final class HttpRequest {
 
     final RequestHead head = new RequestHead();
     final HttpHeaders trailers = new HttpHeaders();
-    private final InetSocketAddress remote;
-    private final InetSocketAddress local;
+    // The connection's addresses are asked of it when a handler wants them: the local one costs a
+    // getsockname, and an idle connection should not hold what no request asked for.
+    private final Conn conn;
     private final TlsConn tls;
     InputStream body;
     long number;
 
-    HttpRequest(InetSocketAddress remote, InetSocketAddress local) {
-        this(remote, local, null);
-    }
-
-    HttpRequest(InetSocketAddress remote, InetSocketAddress local, TlsConn tls) {
-        this.remote = remote;
-        this.local = local;
-        this.tls = tls;
+    HttpRequest(Conn conn) {
+        this.conn = conn;
+        this.tls = conn instanceof TlsConn secure ? secure : null;
     }
 
     /** Whether the request came over TLS. */
@@ -101,7 +98,8 @@ public final class HttpRequest {
     /** Drops what the served request held (head fields, trailers, body), so an idle connection keeps none of it. */
     void forget() {
         head.reset();
-        trailers.clear();
+        head.headers.release();
+        trailers.release();
         body = null;
     }
 
@@ -116,11 +114,11 @@ public final class HttpRequest {
     }
 
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return conn.remoteAddress();
     }
 
     public InetSocketAddress localAddress() {
-        return local;
+        return conn.localAddress();
     }
 
     /** 1 for the first request on the connection, 2 for the next keep-alive request, and so on. */

@@ -196,7 +196,7 @@ final class ResponseOutput extends OutputStream {
             if (headRequest) {
                 // The compressed length is unknown without compressing what a GET would send:
                 // the head states the coding and no length (RFC 9110 section 8.6 allows that).
-                writeFully(ByteBuffer.wrap(head(false, -1)));
+                writeFully(head(false, -1).asBuffer());
                 committed = true;
                 return;
             }
@@ -212,7 +212,7 @@ final class ResponseOutput extends OutputStream {
         int bodyLength = pos - HEAD_ROOM;
         int from = HEAD_ROOM;
         int to = pos;
-        byte[] head = null;
+        HeadBuilder head = null;
         if (!committed) {
             head = head(last, -1);
             committed = true;
@@ -233,11 +233,11 @@ final class ResponseOutput extends OutputStream {
         }
         if (head != null) {
             ensureBuffer();
-            if (head.length <= from) {
-                from -= head.length;
-                buffer.put(from, head);
+            if (head.size() <= from) {
+                from -= head.size();
+                head.copyTo(buffer, from);
             } else {
-                writeFully(ByteBuffer.wrap(head));
+                writeFully(head.asBuffer());
             }
         }
         if (to > from) {
@@ -271,7 +271,8 @@ final class ResponseOutput extends OutputStream {
         pos = HEAD_ROOM;
         var out = new java.io.ByteArrayOutputStream(encoded.length + 512);
         if (!committed) {
-            out.writeBytes(head(last, last ? encoded.length : -1));
+            HeadBuilder head = head(last, last ? encoded.length : -1);
+            out.write(head.asBuffer().array(), 0, head.size());
             committed = true;
         }
         if (chunked) {
@@ -304,7 +305,7 @@ final class ResponseOutput extends OutputStream {
      * is the gzipped body's length when it is known (-1 otherwise); a gzipped response never
      * carries the declared (uncompressed) Content-Length.
      */
-    private byte[] head(boolean last, long compressedLength) {
+    private HeadBuilder head(boolean last, long compressedLength) {
         int status = response.status();
         HttpHeaders headers = response.headers();
         long declared = gzipCoded ? compressedLength : response.contentLength();
@@ -369,7 +370,7 @@ final class ResponseOutput extends OutputStream {
         } else if (http10) {
             out.ascii("Connection: keep-alive").crlf();
         }
-        return out.crlf().toBytes();
+        return out.crlf();
     }
 
     /** The connection is done: the buffer goes back and a gzip stream cut short frees its deflater. */
@@ -385,6 +386,11 @@ final class ResponseOutput extends OutputStream {
     void abandon() {
         pooled = null;
         buffer = null;
+    }
+
+    /** Drops the ended exchange's response: an idle connection keeps nothing of it. */
+    void forgetResponse() {
+        response = null;
     }
 
     /** Gives the buffer back to the pool; the connection is idle or done. */

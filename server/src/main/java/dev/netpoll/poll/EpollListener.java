@@ -81,8 +81,15 @@ final class EpollListener implements Listener {
         return new EpollListener(transport, NetFd.open(fd, transport, bound), bound);
     }
 
+    /**
+     * The value 1 for boolean options, shared: the kernel only reads it, and a direct buffer per
+     * accepted connection (TCP_NODELAY) would cost an allocation and a Cleaner per connection.
+     * Never written after class initialisation.
+     */
+    private static final ByteBuffer ONE = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, 1);
+
     static void setIntOption(int fd, int level, int option, int value, String name) throws SyscallException {
-        var buffer = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
+        var buffer = value == 1 ? ONE : ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, value);
         int result = LibC.setsockopt(fd, level, option, LibC.address(buffer), 4);
         int errno = LibC.errno();
         // The kernel reads the value during the call; keep the buffer (and its memory) alive.

@@ -39,8 +39,11 @@ public final class NetFd implements Conn {
     private volatile InetSocketAddress local;
 
     // Reader-owned. True when the last read drained the socket: wait for an edge before reading.
-    // Starts true: registration reports data already queued as an edge.
-    private boolean readDrained = true;
+    // Starts false: a client usually sends its request right behind its connect, so the first
+    // read is tried before any wait, as Go's first Read is; that saves a park and a trip through
+    // the poller per connection. The edge that registration reports for those bytes then at most
+    // ends one later wait early, which every wait tolerates.
+    private boolean readDrained;
     private ByteBuffer readScratch;
     // Writer-owned.
     private ByteBuffer iov;

@@ -144,7 +144,11 @@ final class Poller implements Runnable {
     /** Removes {@code pd}'s descriptor; must run before the descriptor is closed. */
     void deregister(PollDesc pd) {
         try {
-            ctl(epfd, LibC.EPOLL_CTL_DEL, pd.fd, 0, 0);
+            // DEL ignores the event argument (Linux 2.6.9 and later): no shared struct, so no
+            // ctlLock, which closing connections would otherwise queue on.
+            if (LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_DEL, pd.fd, 0) < 0) {
+                throw new SyscallException("epoll_ctl", LibC.errno(), "EPOLL_CTL_DEL fd " + pd.fd);
+            }
         } catch (SyscallException e) {
             // The descriptor is still ours (not yet closed), so this cannot be EBADF from reuse;
             // closing it below removes it from the set anyway.
