@@ -268,6 +268,7 @@ public final class HttpConnection {
         // so the 101's pooled buffer goes back now, not when the session ends.
         request.forget();
         output.release();
+        output.forgetResponse();
         if (shuttingDown) {
             protocol.shutdown();
         }
