@@ -2,7 +2,8 @@
 # The WebSocket benchmark: Spring's WebSocket echo handler (bench/websocket) on Netpoll, Tomcat and
 # Jetty (both with spring.threads.virtual.enabled=true), each pinned to core 1 while the Java client
 # (bench/WsEchoLoad.java, one virtual thread per session) drives it from core 0, in one run:
-#   - echo round-trips per second, 32-byte text messages, at each of $ECHO_CONNS sessions;
+#   - echo round-trips per second, 32-byte text messages, at each of $ECHO_CONNS sessions, with the
+#     server's CPU time per round-trip;
 #   - memory per idle session: $IDLE_SESSIONS open sessions, live heap (class histogram total after a
 #     full GC) and RSS, each minus the same server with none.
 #
@@ -23,8 +24,10 @@ DURATION=${DURATION:-10}
 need taskset || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 java=$(find_java)
 jcmd="$(dirname "$java")/jcmd"
-echo "building..." >&2
-(cd "$root" && ./mvnw -q -pl bench/websocket -am package -DskipTests)
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "building..." >&2
+  package_modules bench/websocket
+fi
 jar="$root/bench/websocket/target/netpoll-bench-websocket.jar"
 client=("$java" "$root/bench/WsEchoLoad.java")
 ulimit -n 20000
@@ -54,10 +57,13 @@ for name in $SERVERS; do
   wait_port $port || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
   taskset -c 0 "${client[@]}" echo $port 100 "$WARMUP" >/dev/null
   for conns in $ECHO_CONNS; do
+    t0=$(cpu_ticks "$pid")
     rps=$(taskset -c 0 "${client[@]}" echo $port "$conns" "$DURATION" | awk '/roundtrips/ {print $2}')
+    t1=$(cpu_ticks "$pid")
+    cpu=$(us_per_request "$t0" "$t1" "$(awk -v r="$rps" -v d="$DURATION" 'BEGIN {printf "%d", r * d}')")
     threads=$(status_field "$pid" Threads)
-    printf 'echo\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$threads" >>"$results"
-    echo "$name echo c=$conns: $rps round-trips/s, $threads threads" >&2
+    printf 'echo\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$threads" "$cpu" >>"$results"
+    echo "$name echo c=$conns: $rps round-trips/s, $cpu us CPU each, $threads threads" >&2
   done
   sleep 2
   heap0=$(live_heap "$pid"); rss0=$(status_field "$pid" VmRSS)
@@ -85,9 +91,9 @@ out="$root/bench/results/websocket-$stamp.md"
   echo "Warm-up ${WARMUP}s, measured ${DURATION}s. Tomcat and Jetty with \`spring.threads.virtual.enabled=true\`."
   echo "JVM: $("$java" -version 2>&1 | head -1); -Xms512m -Xmx512m."
   echo
-  echo "| server | sessions | echo round-trips/s | OS threads |"
-  echo "|---|---|---|---|"
-  awk -F'\t' '$1=="echo" {printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5}' "$results"
+  echo "| server | sessions | echo round-trips/s | server CPU µs per round-trip | OS threads |"
+  echo "|---|---|---|---|---|"
+  awk -F'\t' '$1=="echo" {printf "| %s | %s | %s | %s | %s |\n", $2, $3, $4, $6, $5}' "$results"
   echo
   echo "| ratio | sessions | netpoll / best of Tomcat and Jetty |"
   echo "|---|---|---|"
