@@ -131,6 +131,15 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void closeFrameWithACodeNotForTheWireIsAProtocolError() throws Exception {
+        // Section 7.4: 1005 and 1006 are never sent, 999 and 1016-2999 are unassigned or reserved.
+        for (int code : new int[] {999, 1005, 1006, 1016, 2999, 5000}) {
+            assertClosedWith(1002, RawClient.close(code, ""));
+        }
+        assertClosedWith(1002, frame(true, CLOSE, new byte[] {3}));
+    }
+
+    @Test
     void unmaskedClientFrameIsAProtocolError() throws Exception {
         assertClosedWith(1002, frame(true, 0, TEXT, "plain".getBytes(StandardCharsets.UTF_8), false));
     }
