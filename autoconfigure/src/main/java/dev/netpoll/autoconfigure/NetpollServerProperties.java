@@ -126,6 +126,72 @@ public class NetpollServerProperties {
         }
     }
 
+    /** WebSocket sessions. */
+    private final Websocket websocket = new Websocket();
+
+    public Websocket getWebsocket() {
+        return websocket;
+    }
+
+    /** WebSocket settings, under {@code server.netpoll.websocket}. */
+    public static class Websocket {
+
+        /** Largest text message a client may send; a bigger one closes the session with 1009. */
+        private DataSize maxTextMessageSize = DataSize.ofKilobytes(64);
+
+        /** Largest binary message a client may send; a bigger one closes the session with 1009. */
+        private DataSize maxBinaryMessageSize = DataSize.ofKilobytes(64);
+
+        /** A session that neither receives nor sends for this long is closed with 1001; 0 for never. */
+        private Duration idleTimeout = Duration.ZERO;
+
+        /** Sessions open at once; a handshake beyond it is answered 503. */
+        private int maxSessions = 10_000;
+
+        /** How long a closing session waits for the client's close frame before dropping the connection. */
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        public DataSize getMaxTextMessageSize() {
+            return maxTextMessageSize;
+        }
+
+        public void setMaxTextMessageSize(DataSize maxTextMessageSize) {
+            this.maxTextMessageSize = maxTextMessageSize;
+        }
+
+        public DataSize getMaxBinaryMessageSize() {
+            return maxBinaryMessageSize;
+        }
+
+        public void setMaxBinaryMessageSize(DataSize maxBinaryMessageSize) {
+            this.maxBinaryMessageSize = maxBinaryMessageSize;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public int getMaxSessions() {
+            return maxSessions;
+        }
+
+        public void setMaxSessions(int maxSessions) {
+            this.maxSessions = maxSessions;
+        }
+
+        public Duration getCloseTimeout() {
+            return closeTimeout;
+        }
+
+        public void setCloseTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+        }
+    }
+
     /** The network transports. */
     public enum Transport {
         /** epoll where Linux and libc allow, else nio. */

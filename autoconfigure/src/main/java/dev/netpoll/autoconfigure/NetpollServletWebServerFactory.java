@@ -8,6 +8,8 @@ import java.util.List;
 import org.springframework.boot.web.server.Compression;
 import org.springframework.boot.web.server.Cookie;
 import dev.netpoll.servlet.NetpollServletContext;
+import dev.netpoll.websocket.NetpollServerContainer;
+import dev.netpoll.websocket.WebSocketSettings;
 import jakarta.servlet.ServletException;
 import java.io.File;
 import java.time.Duration;
@@ -40,11 +42,16 @@ import org.springframework.util.ClassUtils;
 public class NetpollServletWebServerFactory extends AbstractConfigurableWebServerFactory
         implements ConfigurableServletWebServerFactory, ResourceLoaderAware {
 
+    /** Whether Tyrus' core is on the class path (an application may exclude it to go without WebSocket). */
+    private static final boolean WEBSOCKET_PRESENT = ClassUtils.isPresent("org.glassfish.tyrus.core.TyrusWebSocketEngine",
+            NetpollServletWebServerFactory.class.getClassLoader());
+
     private final ServletWebServerSettings settings = new ServletWebServerSettings();
     private ResourceLoader resourceLoader;
     private String transport = "auto";
     private int pollerThreads = 1;
     private HttpConfig httpConfig = HttpConfig.DEFAULTS;
+    private WebSocketSettings webSocketSettings = WebSocketSettings.DEFAULTS;
     private java.util.regex.Pattern trustedProxies;
     private AccessLogSettings accessLog;
     private final List<AdditionalListener> additionalListeners = new ArrayList<>();
@@ -100,6 +107,16 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         this.accessLog = settings;
     }
 
+    /** Limits of WebSocket sessions (server.netpoll.websocket.*). */
+    public void setWebSocketSettings(WebSocketSettings settings) {
+        Assert.notNull(settings, "'settings' must not be null");
+        this.webSocketSettings = settings;
+    }
+
+    public WebSocketSettings getWebSocketSettings() {
+        return webSocketSettings;
+    }
+
     /** Applies forwarded headers from proxies matching {@code trusted}; null (the default) ignores them. */
     public void setTrustedProxies(java.util.regex.Pattern trusted) {
         this.trustedProxies = trusted;
@@ -130,6 +147,11 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         ClassLoader classLoader = resourceLoader != null ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
         var context = new NetpollServletContext(settings.getContextPath().toString(), classLoader);
         configure(context);
+        if (WEBSOCKET_PRESENT) {
+            // Before the initializers: ServerEndpointExporter and Spring's handshake handler find
+            // the container as a context attribute during the application's start-up.
+            NetpollServerContainer.install(context, webSocketSettings);
+        }
         try {
             for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
                 initializer.onStartup(context);

@@ -1,6 +1,7 @@
 package dev.netpoll.autoconfigure;
 
 import dev.netpoll.http.HttpConfig;
+import dev.netpoll.websocket.WebSocketSettings;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.core.Ordered;
@@ -65,6 +66,23 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
             config.maxHeadSize((int) bytes);
         }
         factory.setHttpConfig(config.build());
+        var websocket = netpoll.getWebsocket();
+        factory.setWebSocketSettings(new WebSocketSettings(
+                messageSize(websocket.getMaxTextMessageSize(), "server.netpoll.websocket.max-text-message-size"),
+                messageSize(websocket.getMaxBinaryMessageSize(), "server.netpoll.websocket.max-binary-message-size"),
+                notNegative(websocket.getIdleTimeout(), "server.netpoll.websocket.idle-timeout"),
+                atLeast(websocket.getMaxSessions(), 1, "server.netpoll.websocket.max-sessions"),
+                netpoll.getWriteTimeout(),
+                notNegative(websocket.getCloseTimeout(), "server.netpoll.websocket.close-timeout")));
+    }
+
+    private static int messageSize(DataSize size, String property) {
+        long bytes = size == null ? -1 : size.toBytes();
+        // Tyrus buffers a message in one array: the limit must fit an int with room for a frame header.
+        if (bytes < 1 || bytes > Integer.MAX_VALUE - 64) {
+            throw new IllegalStateException(property + " must be between 1B and 2GB, was " + size);
+        }
+        return (int) bytes;
     }
 
     private static java.util.regex.Pattern trustedProxies(String regex) {

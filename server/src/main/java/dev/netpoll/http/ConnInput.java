@@ -290,6 +290,72 @@ final class ConnInput {
     }
 
     /**
+     * Reads for an upgraded connection ({@link UpgradedConn}): buffered bytes first (what the client
+     * sent right behind its upgrade request), then the socket. Parks, when {@code block}, holding
+     * no buffer; one is borrowed for the copy and given back as soon as it is drained. Returns the
+     * bytes copied, 0 only when not blocking and nothing has arrived, -1 at end of stream.
+     */
+    int readUpgraded(byte[] into, int offset, int length, boolean block) throws IOException {
+        while (start == end) {
+            if (block) {
+                conn.awaitReadable();
+            }
+            borrow();
+            start = end = 0;
+            buffer.clear();
+            int n = conn.readNow(pooled);
+            if (n <= 0) {
+                release();
+                if (n < 0) {
+                    return -1;
+                }
+                if (!block) {
+                    return 0;
+                }
+                continue;
+            }
+            end = n;
+        }
+        int n = Math.min(length, end - start);
+        buffer.get(start, into, offset, n);
+        start += n;
+        if (start == end) {
+            release();
+        }
+        return n;
+    }
+
+    /**
+     * Parks, holding no buffer, until bytes arrive (or hands over the ones already buffered), then
+     * lends them to {@code sink} as a view of the pooled buffer that is valid only during the call;
+     * the buffer goes back right after. Returns the bytes lent, -1 at end of stream.
+     */
+    int lendUpgraded(UpgradedConn.Sink sink) throws IOException {
+        while (start == end) {
+            conn.awaitReadable();
+            borrow();
+            start = end = 0;
+            buffer.clear();
+            int n = conn.readNow(pooled);
+            if (n > 0) {
+                end = n;
+                break;
+            }
+            release();
+            if (n < 0) {
+                return -1;
+            }
+        }
+        int n = end - start;
+        try {
+            sink.accept(buffer.slice(start, n));
+        } finally {
+            release();
+        }
+        return n;
+    }
+
+    /**
      * Reads and discards until end of stream or {@code deadlineNanos}, for a lingering close.
      * The caller has shut the write side down; a deadline or reset ends it with an exception.
      */

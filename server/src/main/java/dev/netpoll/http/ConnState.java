@@ -10,7 +10,9 @@ package dev.netpoll.http;
  *   IDLE   -> ACTIVE   first byte of the next request arrived
  *   IDLE   -> CLOSED   client left, idle timeout, or shutdown closed it
  *   ACTIVE -> CLOSED   Connection: close, protocol error, or I/O failure
- *   ACTIVE -> HIJACKED handed over to another protocol (terminal; no longer tracked)
+ *   ACTIVE -> HIJACKED a 101 response handed it to another protocol (WebSocket); still
+ *                      listed, and told of graceful shutdown, until that protocol ends
+ *   HIJACKED -> CLOSED the protocol ended or a forced shutdown closed it
  * </pre>
  */
 public enum ConnState {

@@ -66,6 +66,11 @@ public final class HttpConnection {
     private boolean inputUnread;
     /** Task-owned: an application thread may still hold the buffers; they must not be pooled again. */
     private boolean buffersAbandoned;
+    /**
+     * The protocol the connection switched to after a 101, or null; written by the task before it
+     * moves to HIJACKED, read by shutdown after it sees HIJACKED (the state's CAS orders them).
+     */
+    private volatile Upgrade upgrade;
     /** Task-owned: the response the exchange ended with (the server's error page, if it sent one), for the access log. */
     private HttpResponse answered;
 
@@ -116,7 +121,8 @@ public final class HttpConnection {
             case NEW, IDLE -> "parked in read (waiting for a request)";
             case ACTIVE -> parked == WaitReason.READ ? "parked in read (request)"
                     : parked == WaitReason.WRITE ? "parked in write (response)" : "in the application";
-            case HIJACKED -> "hijacked";
+            case HIJACKED -> upgrade.describe() + (parked == WaitReason.READ ? ": parked in read"
+                    : parked == WaitReason.WRITE ? ": parked in write" : ": in the application");
             case CLOSED -> "closing";
         };
     }
@@ -134,6 +140,12 @@ public final class HttpConnection {
         expiryLock.lock();
         try {
             ConnState s = state();
+            if (s == ConnState.HIJACKED && !expired) {
+                // The upgraded protocol ends its conversation itself (WebSocket: close 1001).
+                expired = true;
+                upgrade.shutdown();
+                return;
+            }
             if ((s == ConnState.IDLE || s == ConnState.NEW) && now - idleSinceNanos >= quietNanos && !expired) {
                 // Flag first, deadline second: ConnInput checks the flag after setting its own
                 // deadline, so whichever runs last, the wait ends now.
@@ -203,7 +215,9 @@ public final class HttpConnection {
                 }
                 stateSinceNanos = System.nanoTime();
             }
-            if (input.waitEndedByDeadline()) {
+            if (upgrade != null) {
+                hijack(input, output, request);
+            } else if (input.waitEndedByDeadline()) {
                 // We end a connection the client may be about to use: FIN rather than a close
                 // that would answer a request already on its way with RST.
                 inputUnread = true;
@@ -227,6 +241,41 @@ public final class HttpConnection {
             }
             STATE.setVolatile(this, ConnState.CLOSED);
         }
+    }
+
+    /**
+     * Leaves HTTP for the protocol the last response switched to: ACTIVE -> HIJACKED, then the
+     * protocol runs on this task until it is done. Shutdown may have begun meanwhile; then the
+     * protocol is told at once (under the lock that makes it exclusive with expireIfQuietFor).
+     */
+    private void hijack(ConnInput input, ResponseOutput output, HttpRequest request) throws IOException {
+        Upgrade protocol = upgrade;
+        boolean shuttingDown;
+        expiryLock.lock();
+        try {
+            if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.HIJACKED)) {
+                return; // closed by a forced shutdown
+            }
+            shuttingDown = server.isShuttingDown() && !expired;
+            expired |= shuttingDown;
+        } finally {
+            expiryLock.unlock();
+        }
+        stateSinceNanos = System.nanoTime();
+        currentRequest = protocol.describe();
+        // The upgraded connection keeps nothing of the exchange that upgraded it (the protocol
+        // took what it needs): a long-lived session should cost what an idle connection does,
+        // so the 101's pooled buffer goes back now, not when the session ends.
+        request.forget();
+        output.release();
+        output.forgetResponse();
+        if (shuttingDown) {
+            protocol.shutdown();
+        }
+        // The request's head and write timeouts are HTTP's; the protocol sets its own.
+        conn.setReadDeadline(0);
+        conn.setWriteDeadline(0);
+        protocol.serve(new UpgradedConn(conn, input, request.isSecure()));
     }
 
     /**
@@ -340,6 +389,11 @@ public final class HttpConnection {
             response.requestClose();
         }
         output.finish();
+        Upgrade next = response.pendingUpgrade();
+        if (next != null) {
+            upgrade = next;
+            return false;
+        }
         return !output.closesConnection();
     }
 

@@ -22,6 +22,8 @@ public final class HttpResponse {
     private String reason;
     private long contentLength;
     private boolean closeRequested;
+    /** The protocol the connection switches to after this response, or null; see {@link #upgrade(Upgrade)}. */
+    private Upgrade upgrade;
 
     HttpResponse(ResponseOutput output, Exchange exchange) {
         this.output = output;
@@ -43,6 +45,7 @@ public final class HttpResponse {
         reason = null;
         contentLength = -1;
         closeRequested = closeAfter;
+        upgrade = null;
         output.begin(this, headRequest, http10, acceptsGzip);
     }
 
@@ -160,6 +163,29 @@ public final class HttpResponse {
         header("Content-Type", "text/plain; charset=utf-8");
         contentLength(bytes.length);
         body.write(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Answers {@code 101 Switching Protocols} and hands the connection to {@code protocol} once the
+     * handler returns (RFC 9110 section 7.8): the head says {@code Connection: Upgrade}, the
+     * handler sets {@code Upgrade} and the protocol's own fields. The switch is dropped if the
+     * handler fails or the status is changed from 101 before the head is sent. Not for HTTP/1.0,
+     * which has no upgrade.
+     */
+    public void upgrade(Upgrade protocol) {
+        exchange.checkLive();
+        checkUncommitted();
+        if (output.isHttp10()) {
+            throw new IllegalStateException("HTTP/1.0 cannot switch protocols");
+        }
+        status = 101;
+        reason = null;
+        upgrade = protocol;
+    }
+
+    /** The protocol to switch to once this response is sent, if the handler asked for one and kept the 101. */
+    Upgrade pendingUpgrade() {
+        return status == 101 ? upgrade : null;
     }
 
     /** Asks for the connection to close after this response ({@code Connection: close}). */

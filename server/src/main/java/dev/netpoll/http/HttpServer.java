@@ -208,6 +208,14 @@ public final class HttpServer implements AutoCloseable {
         return RuntimeStats.capture(tasks, transport);
     }
 
+    /**
+     * Pooled HTTP buffers held by connections now. An idle connection holds none, and neither
+     * does an idle upgraded one (a WebSocket session between messages).
+     */
+    public int buffersLent() {
+        return pool.lent();
+    }
+
     public long requestsInFlight() {
         return requestsInFlight.sum();
     }

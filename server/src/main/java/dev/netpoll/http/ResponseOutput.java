@@ -81,13 +81,17 @@ final class ResponseOutput extends OutputStream {
         return committed;
     }
 
+    boolean isHttp10() {
+        return http10;
+    }
+
     boolean isHeadRequest() {
         return headRequest;
     }
 
     /** Whether the connection cannot carry another response after this one. */
     boolean closesConnection() {
-        return closeDelimited || response.closeRequested();
+        return closeDelimited || (response.closeRequested() && response.pendingUpgrade() == null);
     }
 
     long bytesWritten() {
@@ -359,7 +363,9 @@ final class ResponseOutput extends OutputStream {
         } else if (chunked) {
             out.ascii("Transfer-Encoding: chunked").crlf();
         }
-        if (closesConnection()) {
+        if (response.pendingUpgrade() != null) {
+            out.ascii("Connection: Upgrade").crlf();
+        } else if (closesConnection()) {
             out.ascii("Connection: close").crlf();
         } else if (http10) {
             out.ascii("Connection: keep-alive").crlf();

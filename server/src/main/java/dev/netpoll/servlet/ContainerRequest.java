@@ -495,6 +495,20 @@ final class ContainerRequest implements HttpServletRequest {
 
     @Override
     public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws ServletException {
-        throw new ServletException("protocol upgrade is not supported");
+        // Servlet 6.1 section 2.3.3.5: the container makes the handler, answers 101 once the
+        // servlet returns, and then calls init with the connection.
+        T handler;
+        try {
+            handler = handlerClass.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new ServletException("cannot create the upgrade handler " + handlerClass.getName()
+                    + " (it needs a public no-argument constructor): " + e, e);
+        }
+        try {
+            response.http().upgrade(new ServletUpgrade(handler, getRequestURI()));
+        } catch (IllegalStateException e) {
+            throw new ServletException("cannot upgrade " + getRequestURI() + ": " + e.getMessage(), e);
+        }
+        return handler;
     }
 }

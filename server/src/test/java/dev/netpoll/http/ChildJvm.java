@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
  * depends on JVM-wide settings such as the carrier count. Its output is collected; {@link #close}
  * destroys it.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
-    final Process process;
+    public final Process process;
     private final BufferedReader out;
     private final StringBuilder seen = new StringBuilder();
 
-    ChildJvm(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+    public ChildJvm(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
@@ -36,7 +36,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Reads output lines until one starts with {@code prefix}; returns the rest of that line. */
-    String awaitLine(String prefix, long timeoutSeconds) throws Exception {
+    public String awaitLine(String prefix, long timeoutSeconds) throws Exception {
         var line = CompletableFuture.supplyAsync(() -> {
             try {
                 for (String l; (l = out.readLine()) != null; ) {
@@ -71,7 +71,7 @@ final class ChildJvm implements AutoCloseable {
         return found;
     }
 
-    String output() {
+    public String output() {
         synchronized (seen) {
             return seen.toString();
         }

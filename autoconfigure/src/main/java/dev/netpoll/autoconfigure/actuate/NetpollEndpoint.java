@@ -7,6 +7,8 @@ import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpConnection;
 import dev.netpoll.http.HttpServer;
 import dev.netpoll.runtime.RuntimeStats;
+import dev.netpoll.websocket.NetpollServerContainer;
+import dev.netpoll.websocket.WebSocketSession;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +50,15 @@ public class NetpollEndpoint {
     }
 
     public record Server(int port, String transport, int pollerThreads, Map<String, Object> configuration,
-            RuntimeStats stats, long requestsInFlight, long connectionsAccepted, Map<String, TaskGroup> tasks) {
+            RuntimeStats stats, long requestsInFlight, long connectionsAccepted, Map<String, TaskGroup> tasks,
+            @Nullable WebSockets websocket) {
+    }
+
+    /** The WebSocket sessions open now: how many, and the first of them with their endpoint path and age. */
+    public record WebSockets(int sessions, List<WebSocketSessionView> listed) {
+    }
+
+    public record WebSocketSessionView(String path, @Nullable String remoteAddress, long ageMillis) {
     }
 
     public record TaskGroup(int count, List<Task> listed) {
@@ -123,7 +133,23 @@ public class NetpollEndpoint {
         tasks.put("parked in accept", new TaskGroup((int) stats.parkedAccept(), List.of()));
         groups.forEach((activity, listed) -> tasks.put(activity, new TaskGroup(counts.get(activity), listed)));
         return new Server(engine.port(), stats.transport(), stats.pollerThreads(), configuration(engine.httpConfig()),
-                stats, engine.requestsInFlight(), engine.connectionsAccepted(), tasks);
+                stats, engine.requestsInFlight(), engine.connectionsAccepted(), tasks, websockets(server, now));
+    }
+
+    private static @Nullable WebSockets websockets(NetpollWebServer server, long now) {
+        NetpollServerContainer container = NetpollServerContainer.of(server.getServletContext());
+        if (container == null) {
+            return null;
+        }
+        List<WebSocketSession> open = container.sessions();
+        List<WebSocketSessionView> listed = new ArrayList<>();
+        for (WebSocketSession session : open.subList(0, Math.min(open.size(), MAX_LISTED))) {
+            InetSocketAddress remote = session.remoteAddress();
+            listed.add(new WebSocketSessionView(session.path(),
+                    remote == null ? null : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
+                    now - session.openedAtMillis()));
+        }
+        return new WebSockets(open.size(), listed);
     }
 
     private static Map<String, Object> configuration(HttpConfig config) {

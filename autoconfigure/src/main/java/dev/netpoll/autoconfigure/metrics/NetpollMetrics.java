@@ -3,6 +3,7 @@ package dev.netpoll.autoconfigure.metrics;
 import dev.netpoll.autoconfigure.NetpollServers;
 import dev.netpoll.autoconfigure.NetpollWebServer;
 import dev.netpoll.http.HttpServer;
+import dev.netpoll.websocket.NetpollServerContainer;
 import dev.netpoll.runtime.CarrierScheduler;
 import dev.netpoll.runtime.RuntimeStats;
 import dev.netpoll.tls.HandshakeStats;
@@ -108,6 +109,12 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
                 .description("Poll tasks restarted after a failed system call").tags(tags).register(registry));
         meters.add(Gauge.builder("netpoll.poller.descriptors", server, stat(RuntimeStats::registeredFds))
                 .description("Descriptors registered with the poller").tags(tags).register(registry));
+        NetpollServerContainer websocket = NetpollServerContainer.of(server.getServletContext());
+        if (websocket != null) {
+            meters.add(Gauge.builder("netpoll.websocket.sessions", websocket, NetpollServerContainer::sessionCount)
+                    .description("WebSocket sessions open now, each a task parked on its connection between messages")
+                    .baseUnit("sessions").tags(tags).register(registry));
+        }
         HttpServer engine = server.getHttpServer();
         TlsContext tls = engine == null ? null : engine.tls();
         if (tls != null) {

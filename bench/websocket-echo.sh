@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The WebSocket benchmark: Spring's WebSocket echo handler (bench/websocket) on Netpoll, Tomcat and
+# Jetty (both with spring.threads.virtual.enabled=true), each pinned to core 1 while the Java client
+# (bench/WsEchoLoad.java, one virtual thread per session) drives it from core 0, in one run:
+#   - echo round-trips per second, 32-byte text messages, at each of $ECHO_CONNS sessions, with the
+#     server's CPU time per round-trip;
+#   - memory per idle session: $IDLE_SESSIONS open sessions, live heap (class histogram total after a
+#     full GC) and RSS, each minus the same server with none.
+#
+#   bench/websocket-echo.sh                                         # full run (a few minutes)
+#   WARMUP=2 DURATION=2 IDLE_SESSIONS=200 SERVERS=netpoll bench/websocket-echo.sh   # smoke test
+#
+# Writes bench/results/websocket-<timestamp>.md and prints it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+SERVERS=${SERVERS:-"netpoll tomcat-vt jetty-vt"}
+ECHO_CONNS=${ECHO_CONNS:-"10 100 1000"}
+IDLE_SESSIONS=${IDLE_SESSIONS:-10000}
+# Seconds, for the client.
+WARMUP=${WARMUP:-10}
+DURATION=${DURATION:-10}
+
+. "$root/bench/lib.sh"
+need taskset || { echo "taskset (util-linux) is needed" >&2; exit 1; }
+java=$(find_java)
+jcmd="$(dirname "$java")/jcmd"
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "building..." >&2
+  package_modules bench/websocket
+fi
+jar="$root/bench/websocket/target/netpoll-bench-websocket.jar"
+client=("$java" "$root/bench/WsEchoLoad.java")
+ulimit -n 20000
+
+netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
+tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
+jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
+port=18481
+
+server_args() {
+  case $1 in
+    netpoll) echo "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac --server.netpoll.websocket.max-sessions=20000 --bench.standard-upgrade=true" ;;
+    tomcat-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac --server.tomcat.max-connections=20000 --bench.standard-upgrade=true" ;;
+    jetty-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac --server.jetty.max-connections=20000" ;;
+  esac
+}
+
+live_heap() { "$jcmd" "$1" GC.class_histogram | awk '$1=="Total" {print $3}'; }
+
+results="$work/results.tsv"
+: >"$results"
+for name in $SERVERS; do
+  # shellcheck disable=SC2046
+  taskset -c 1 "$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m -jar "$jar" --spring.main.banner-mode=off \
+    --server.port=$port $(server_args "$name") >"$work/$name.log" 2>&1 &
+  pid=$!
+  wait_port $port || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
+  taskset -c 0 "${client[@]}" echo $port 100 "$WARMUP" >/dev/null
+  for conns in $ECHO_CONNS; do
+    t0=$(cpu_ticks "$pid")
+    rps=$(taskset -c 0 "${client[@]}" echo $port "$conns" "$DURATION" | awk '/roundtrips/ {print $2}')
+    t1=$(cpu_ticks "$pid")
+    cpu=$(us_per_request "$t0" "$t1" "$(awk -v r="$rps" -v d="$DURATION" 'BEGIN {printf "%d", r * d}')")
+    threads=$(status_field "$pid" Threads)
+    printf 'echo\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$threads" "$cpu" >>"$results"
+    echo "$name echo c=$conns: $rps round-trips/s, $cpu us CPU each, $threads threads" >&2
+  done
+  sleep 2
+  heap0=$(live_heap "$pid"); rss0=$(status_field "$pid" VmRSS)
+  rm -f "$work/$name.ready"
+  taskset -c 0 "${client[@]}" idle $port "$IDLE_SESSIONS" "$work/$name.ready" &
+  clients=$!
+  for _ in $(seq 1 1200); do [ -f "$work/$name.ready" ] && break; sleep 0.2; done
+  [ -f "$work/$name.ready" ] || { echo "$name: idle sessions did not open" >&2; exit 1; }
+  sleep 3
+  heap1=$(live_heap "$pid"); rss1=$(status_field "$pid" VmRSS); threads=$(status_field "$pid" Threads)
+  kill "$clients"; wait "$clients" 2>/dev/null || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  printf 'idle\t%s\t%s\t%s\t%s\n' "$name" "$(( (heap1 - heap0) / IDLE_SESSIONS ))" \
+    "$(( (rss1 - rss0) * 1024 / IDLE_SESSIONS ))" "$threads" >>"$results"
+  echo "$name idle: heap +$(( (heap1 - heap0) / 1024 )) KiB, RSS +$(( rss1 - rss0 )) KiB, $threads threads" >&2
+done
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$root/bench/results/websocket-$stamp.md"
+{
+  echo "# WebSocket echo benchmark, $stamp"
+  echo
+  echo "Spring's WebSocket echo handler (\`bench/websocket\`) on each server, pinned to core 1 (\`taskset -c 1\`);"
+  echo "the client (\`bench/WsEchoLoad.java\`, a virtual thread per session, 32-byte text messages) on core 0."
+  echo "Warm-up ${WARMUP}s, measured ${DURATION}s. Tomcat and Jetty with \`spring.threads.virtual.enabled=true\`."
+  echo "JVM: $("$java" -version 2>&1 | head -1); -Xms512m -Xmx512m."
+  echo
+  echo "| server | sessions | echo round-trips/s | server CPU µs per round-trip | OS threads |"
+  echo "|---|---|---|---|---|"
+  awk -F'\t' '$1=="echo" {printf "| %s | %s | %s | %s | %s |\n", $2, $3, $4, $6, $5}' "$results"
+  echo
+  echo "| ratio | sessions | netpoll / best of Tomcat and Jetty |"
+  echo "|---|---|---|"
+  awk -F'\t' '$1=="echo" {rps[$2 FS $3]=$4; conns[$3]=1} END {
+    for (c in conns) { best = rps["tomcat-vt" FS c] > rps["jetty-vt" FS c] ? rps["tomcat-vt" FS c] : rps["jetty-vt" FS c];
+      if (best > 0 && rps["netpoll" FS c] > 0) printf "| round-trips | %s | %.2f |\n", c, rps["netpoll" FS c] / best } }' "$results"
+  echo
+  echo "$IDLE_SESSIONS idle sessions, measured against the same server with none:"
+  echo
+  echo "| server | live heap per session (bytes) | RSS per session (bytes) | OS threads |"
+  echo "|---|---|---|---|"
+  awk -F'\t' '$1=="idle" {printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5}' "$results"
+} >"$out"
+cat "$out"

@@ -1,0 +1,109 @@
+package dev.netpoll.http;
+
+import dev.netpoll.poll.Conn;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The connection as an {@link Upgrade} sees it once HTTP has let go: the bytes the client sent
+ * after its upgrade request (already buffered by the HTTP reader) come first, then the socket.
+ *
+ * <p>Reads belong to the connection's task alone. Writes may come from any thread, one at a time:
+ * the protocol serialises them (a WebSocket session's send lock). A read parks holding no pooled
+ * buffer; one is borrowed only while bytes are being copied out, so an idle upgraded connection
+ * costs no more than an idle keep-alive one.
+ */
+public final class UpgradedConn {
+
+    private final Conn conn;
+    private final ConnInput input;
+    private final boolean secure;
+
+    UpgradedConn(Conn conn, ConnInput input, boolean secure) {
+        this.conn = conn;
+        this.input = input;
+        this.secure = secure;
+    }
+
+    /**
+     * Reads at least one byte into {@code into}, parking until some arrive or the read deadline
+     * passes ({@link dev.netpoll.poll.DeadlineExceededException}); -1 at end of stream.
+     */
+    public int read(byte[] into, int offset, int length) throws IOException {
+        return input.readUpgraded(into, offset, length, true);
+    }
+
+    /** Takes bytes lent by {@link #read(Sink)}. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(ByteBuffer bytes) throws IOException;
+    }
+
+    /**
+     * Parks until bytes arrive, then lends them to {@code sink} without a copy: the view is valid
+     * only during the call. Returns the bytes lent, -1 at end of stream. For protocols that parse
+     * or copy what they read at once (a WebSocket frame reader).
+     */
+    public int read(Sink sink) throws IOException {
+        return input.lendUpgraded(sink);
+    }
+
+    /** Reads what is there without parking: bytes copied, 0 when nothing has arrived, -1 at end of stream. */
+    public int readNow(byte[] into, int offset, int length) throws IOException {
+        return input.readUpgraded(into, offset, length, false);
+    }
+
+    /** Parks until the socket may be readable (a hint: a read may still find nothing). Holds no buffer. */
+    public void awaitReadable() throws IOException {
+        if (!input.hasBuffered()) {
+            conn.awaitReadable();
+        }
+    }
+
+    /** Whether bytes are buffered that a read returns without touching the socket. */
+    public boolean hasBuffered() {
+        return input.hasBuffered();
+    }
+
+    /** Writes all of {@code src}, parking while the socket buffer is full. One writer at a time. */
+    public void write(ByteBuffer src) throws IOException {
+        conn.write(src);
+    }
+
+    /** Absolute {@link System#nanoTime} deadline for reads, 0 for none. Any thread. */
+    public void setReadDeadline(long deadlineNanos) {
+        conn.setReadDeadline(deadlineNanos);
+    }
+
+    /** Absolute {@link System#nanoTime} deadline for writes, 0 for none. Any thread. */
+    public void setWriteDeadline(long deadlineNanos) {
+        conn.setWriteDeadline(deadlineNanos);
+    }
+
+    /** Half-closes: the client reads end of stream, we can still read its last bytes. */
+    public void shutdownOutput() throws IOException {
+        conn.shutdownOutput();
+    }
+
+    /** Closes the socket, waking a parked read or write. Any thread; idempotent. */
+    public void close() {
+        conn.close();
+    }
+
+    public boolean isOpen() {
+        return conn.isOpen();
+    }
+
+    public boolean isSecure() {
+        return secure;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return conn.remoteAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return conn.localAddress();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.netpoll.websocket;
+
+import dev.netpoll.http.UpgradedConn;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
+
+/**
+ * Where Tyrus puts a session's outgoing frames: straight onto the socket, on the thread that
+ * sends. {@code sendLock} serialises frames from any number of application threads and the
+ * session's own task (pongs, close frames) so that frames never interleave; it is held only while
+ * bytes go out, never while the task waits for input. A client that stops reading parks the
+ * sender until the write timeout, which fails the send and closes the session.
+ */
+final class SessionWriter extends Writer {
+
+    private final UpgradedConn conn;
+    private final long writeTimeoutNanos;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final WebSocketSession session;
+
+    SessionWriter(UpgradedConn conn, long writeTimeoutNanos, WebSocketSession session) {
+        this.conn = conn;
+        this.writeTimeoutNanos = writeTimeoutNanos;
+        this.session = session;
+    }
+
+    @Override
+    public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
+        IOException failure = null;
+        sendLock.lock();
+        try {
+            conn.setWriteDeadline(writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0);
+            conn.write(buffer);
+            session.sent();
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            sendLock.unlock();
+        }
+        if (failure != null) {
+            // The socket is unusable (client gone, or not reading): end the session.
+            conn.close();
+            if (completionHandler != null) {
+                completionHandler.failed(failure);
+            }
+        } else if (completionHandler != null) {
+            completionHandler.completed(buffer);
+        }
+    }
+
+    /**
+     * Waits until a send in progress on another thread is out, so that a close frame follows the
+     * messages already being written.
+     */
+    void awaitSendsInFlight() {
+        sendLock.lock();
+        sendLock.unlock();
+    }
+
+    /** Tyrus is done with the connection: the session's task stops reading soon. */
+    @Override
+    public void close() {
+        session.closing();
+    }
+}

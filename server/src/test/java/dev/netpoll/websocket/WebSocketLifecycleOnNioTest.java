@@ -1,0 +1,10 @@
+package dev.netpoll.websocket;
+
+/** {@link WebSocketLifecycleTest} on the nio transport. */
+class WebSocketLifecycleOnNioTest extends WebSocketLifecycleTest {
+
+    @Override
+    String transport() {
+        return "nio";
+    }
+}
