@@ -25,7 +25,11 @@ public final class HttpRequest {
         this(remote, local, null);
     }
 
-    HttpRequest(InetSocketAddress remote, InetSocketAddress local, TlsConn tls) {
+    /**
+     * A request of another protocol (an HTTP/2 stream), which fills {@link #head()} and sets
+     * {@link #body(InputStream)} itself; {@code tls} is the connection's, or null.
+     */
+    public HttpRequest(InetSocketAddress remote, InetSocketAddress local, TlsConn tls) {
         this.remote = remote;
         this.local = local;
         this.tls = tls;
@@ -103,6 +107,16 @@ public final class HttpRequest {
         head.reset();
         trailers.clear();
         body = null;
+    }
+
+    /** The head, for the protocol that fills it (an HTTP/2 stream). */
+    public RequestHead head() {
+        return head;
+    }
+
+    /** Sets the body stream; for the protocol that carries the request. */
+    public void body(InputStream stream) {
+        body = stream;
     }
 
     /** The body; empty when the request has none. Reading it sends 100 Continue if asked for. */

@@ -15,7 +15,7 @@ import java.io.OutputStream;
 public final class HttpResponse {
 
     private final HttpHeaders headers = new HttpHeaders();
-    final ResponseOutput output;
+    final ResponseChannel output;
     private final Exchange exchange;
     private final OutputStream body;
     private int status;
@@ -23,10 +23,33 @@ public final class HttpResponse {
     private long contentLength;
     private boolean closeRequested;
 
-    HttpResponse(ResponseOutput output, Exchange exchange) {
+    HttpResponse(ResponseChannel output, Exchange exchange) {
         this.output = output;
         this.exchange = exchange;
         this.body = new ExchangeOutput(output, exchange);
+    }
+
+    /**
+     * A response carried by another protocol (an HTTP/2 stream), with an exchange of its own,
+     * begun: status 200, no fields. The protocol's task calls {@link #endExchange()} when the
+     * handler returns and then finishes {@code output} itself.
+     */
+    public HttpResponse(ResponseChannel output, boolean headRequest, boolean acceptsGzip) {
+        this(output, new Exchange());
+        begin(headRequest, false, false, acceptsGzip);
+    }
+
+    /**
+     * Ends the exchange for the application (see {@link Exchange#end()}): false if a thread the
+     * handler handed the response to is inside a body operation right now.
+     */
+    public boolean endExchange() {
+        return exchange.end();
+    }
+
+    /** After {@link #endExchange()} returned false: waits up to {@code nanos} for that thread to leave. */
+    public boolean awaitExchangeExit(long nanos) {
+        return exchange.awaitExit(nanos);
     }
 
     Exchange exchange() {

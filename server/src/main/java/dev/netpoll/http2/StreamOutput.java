@@ -1,0 +1,203 @@
+package dev.netpoll.http2;
+
+import dev.netpoll.http.DateCache;
+import dev.netpoll.http.HttpConfig;
+import dev.netpoll.http.HttpHeaders;
+import dev.netpoll.http.HttpResponse;
+import dev.netpoll.http.HttpStatus;
+import dev.netpoll.http.ResponseChannel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A response on an HTTP/2 stream (RFC 9113 section 8.1): the head as a HEADERS frame, the body
+ * as DATA frames no larger than the peer allows, END_STREAM on the last. The body is buffered up
+ * to one frame; a response that fits is sent as HEADERS + DATA in one write with its
+ * content-length, as HTTP/1.1 sends head and body together. Framing headers of HTTP/1.1
+ * (Connection, Transfer-Encoding, Keep-Alive, Upgrade) are dropped: section 8.2.2 forbids them.
+ *
+ * <p>Owned by whichever thread holds the response's exchange, and by the stream's task for
+ * {@link #finish}; the two never overlap (the exchange has ended before the task finishes).
+ */
+final class StreamOutput implements ResponseChannel {
+
+    private final H2Stream stream;
+    private final FrameWriter writer;
+    private final HttpConfig config;
+    private HttpResponse response;
+    private boolean headRequest;
+    private boolean committed;
+    private boolean finished;
+    private long written;
+    private byte[] buffer = new byte[0];
+    private int pos;
+
+    StreamOutput(H2Stream stream, FrameWriter writer, HttpConfig config) {
+        this.stream = stream;
+        this.writer = writer;
+        this.config = config;
+    }
+
+    @Override
+    public void begin(HttpResponse response, boolean headRequest, boolean http10, boolean acceptsGzip) {
+        this.response = response;
+        this.headRequest = headRequest;
+        committed = false;
+        finished = false;
+        written = 0;
+        pos = 0;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    @Override
+    public boolean isHeadRequest() {
+        return headRequest;
+    }
+
+    @Override
+    public void discardBuffered() {
+        if (committed) {
+            throw new IllegalStateException("response already committed");
+        }
+        pos = 0;
+        written = 0;
+    }
+
+    @Override
+    public long bytesWritten() {
+        return written;
+    }
+
+    private boolean sendsBody() {
+        return !headRequest && !HttpStatus.forbidsBody(response.status());
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            throw new IOException("response already finished");
+        }
+        stream.checkWritable();
+        long declared = response.contentLength();
+        if (declared >= 0 && written + len > declared) {
+            throw new IOException("response body exceeds its Content-Length of " + declared);
+        }
+        written += len;
+        if (!sendsBody()) {
+            return;
+        }
+        int frame = writer.peerMaxFrameSize();
+        while (len > 0) {
+            if (pos == frame) {
+                send(false);
+            }
+            if (pos == buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(frame, Math.max(512, Math.max(buffer.length * 2, len))));
+            }
+            int n = Math.min(buffer.length - pos, len);
+            System.arraycopy(b, off, buffer, pos, n);
+            pos += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!finished) {
+            send(false);
+        }
+    }
+
+    @Override
+    public void finish() throws IOException {
+        if (finished) {
+            return;
+        }
+        long declared = response.contentLength();
+        if (declared >= 0 && written < declared && sendsBody()) {
+            // END_STREAM would pass a short body off as complete; a reset says it is not.
+            send(false);
+            finished = true;
+            throw new IOException("response body of " + written + " bytes is shorter than its Content-Length of " + declared);
+        }
+        send(true);
+        finished = true;
+    }
+
+    /** Sends the head if not yet sent and the buffered body; with {@code last}, ends the stream. */
+    private void send(boolean last) throws IOException {
+        if (!committed) {
+            if (!sendsBody()) {
+                pos = 0;
+            }
+            HeaderBlock block = head(last);
+            committed = true;
+            if (pos == 0) {
+                writer.headers(stream.id, block, last, null, 0, -1);
+                return;
+            }
+            int n = writer.reserve(stream, pos);
+            if (n == pos) {
+                writer.headers(stream.id, block, last, buffer, 0, pos);
+                pos = 0;
+                return;
+            }
+            writer.headers(stream.id, block, false, buffer, 0, n);
+            sendData(n, last);
+            return;
+        }
+        if (pos == 0) {
+            if (last) {
+                writer.data(stream.id, buffer, 0, 0, true);
+            }
+            return;
+        }
+        sendData(0, last);
+    }
+
+    /** Sends {@code buffer[from, pos)} as DATA frames as the windows allow. */
+    private void sendData(int from, boolean last) throws IOException {
+        while (from < pos) {
+            int n = writer.reserve(stream, pos - from);
+            writer.data(stream.id, buffer, from, n, last && from + n == pos);
+            from += n;
+        }
+        pos = 0;
+    }
+
+    /** The response's header block: {@code :status}, the fields in lower case, date, server, content-length. */
+    private HeaderBlock head(boolean last) {
+        int status = response.status();
+        HttpHeaders headers = response.headers();
+        var block = new HeaderBlock(64 + headers.size() * 40);
+        HpackEncoder.status(status, block);
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i).toLowerCase(Locale.ROOT);
+            if (RequestFields.isConnectionSpecific(name) || name.equals("content-length")) {
+                continue;
+            }
+            HpackEncoder.field(name, headers.value(i), block);
+        }
+        if (!headers.contains("Date")) {
+            HpackEncoder.field("date", new String(DateCache.now(), StandardCharsets.ISO_8859_1), block);
+        }
+        String server = config.serverHeader();
+        if (server != null && !server.isEmpty() && !headers.contains("Server")) {
+            HpackEncoder.field("server", server, block);
+        }
+        long declared = response.contentLength();
+        if (declared >= 0 && (status != 304 || declared > 0) && status >= 200 && status != 204) {
+            HpackEncoder.field("content-length", Long.toString(declared), block);
+        } else if (last && sendsBody()) {
+            HpackEncoder.field("content-length", Long.toString(written), block);
+        }
+        return block;
+    }
+}
