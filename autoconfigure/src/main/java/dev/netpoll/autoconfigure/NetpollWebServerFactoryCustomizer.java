@@ -65,6 +65,32 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
             config.maxHeadSize((int) bytes);
         }
         factory.setHttpConfig(config.build());
+        factory.setHttp2Config(http2(netpoll.getHttp2()));
+    }
+
+    private static dev.netpoll.http2.Http2Config http2(NetpollServerProperties.Http2 http2) {
+        String prefix = "server.netpoll.http2.";
+        try {
+            return new dev.netpoll.http2.Http2Config(
+                    atLeast(http2.getMaxConcurrentStreams(), 1, prefix + "max-concurrent-streams"),
+                    (int) bytes(http2.getMaxHeaderListSize(), 1024, Integer.MAX_VALUE, prefix + "max-header-list-size"),
+                    (int) bytes(http2.getHeaderTableSize(), 0, 1 << 20, prefix + "header-table-size"),
+                    (int) bytes(http2.getInitialStreamWindow(), 1024, Integer.MAX_VALUE, prefix + "initial-stream-window"),
+                    (int) bytes(http2.getConnectionWindow(), 65_535, Integer.MAX_VALUE, prefix + "connection-window"),
+                    atLeast(http2.getMaxResetsPerSecond(), 1, prefix + "max-resets-per-second"),
+                    atLeast(http2.getMaxControlFramesPerSecond(), 10, prefix + "max-control-frames-per-second"),
+                    positive(http2.getIdleTimeout(), prefix + "idle-timeout"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("server.netpoll.http2.*: " + e.getMessage(), e);
+        }
+    }
+
+    private static long bytes(DataSize size, long minimum, long maximum, String property) {
+        long bytes = size == null ? -1 : size.toBytes();
+        if (bytes < minimum || bytes > maximum) {
+            throw new IllegalStateException(property + " must be between " + minimum + "B and " + maximum + "B, was " + size);
+        }
+        return bytes;
     }
 
     private static java.util.regex.Pattern trustedProxies(String regex) {

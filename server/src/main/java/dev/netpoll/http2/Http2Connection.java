@@ -135,8 +135,9 @@ final class Http2Connection implements NextProtocol.Session {
 
     @Override
     public String activity() {
-        int n = streams.size();
-        return "HTTP/2, " + n + (n == 1 ? " stream" : " streams") + (drainRequested ? ", going away" : "");
+        // Few distinct values: the runtime view groups connections by activity.
+        return drainRequested ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
+                : "HTTP/2 (streams in progress)";
     }
 
     @Override

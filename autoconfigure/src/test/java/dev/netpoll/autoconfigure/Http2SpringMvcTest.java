@@ -1,0 +1,151 @@
+package dev.netpoll.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The sample Spring MVC application with {@code server.http2.enabled=true}: h2 negotiated by ALPN
+ * on the TLS port and h2c on a plain one (by {@code Upgrade: h2c} from the JDK client, by prior
+ * knowledge from curl), with JSON, validation and error pages, large bodies both ways, cookies,
+ * the access log's protocol and many streams on one connection; and with the property off, a
+ * client asking for HTTP/2 gets HTTP/1.1 as before.
+ */
+class Http2SpringMvcTest {
+
+    @TempDir
+    static Path dir;
+    static Path store;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        store = TestPki.keyStore(dir, "server", "EC", "localhost");
+    }
+
+    private static ConfigurableApplicationContext start(String... properties) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
+                "management.endpoints.web.exposure.include=health"));
+        all.addAll(List.of(properties));
+        return new SpringApplicationBuilder(SampleApplication.class).properties(all.toArray(String[]::new)).run();
+    }
+
+    /**
+     * Runs curl and returns what it printed. Without curl on the PATH the test is skipped, or
+     * fails when CI requires the tools (NETPOLL_REQUIRE_TLS_TOOLS=true, as the server's TLS tests).
+     */
+    private static String curl(String... arguments) throws Exception {
+        boolean found = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "curl")));
+        if (!found) {
+            org.junit.jupiter.api.Assertions.assertFalse(Boolean.parseBoolean(System.getenv("NETPOLL_REQUIRE_TLS_TOOLS")),
+                    "curl is required (NETPOLL_REQUIRE_TLS_TOOLS=true) but is not on the PATH");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "curl is not on the PATH");
+        }
+        List<String> command = new ArrayList<>(List.of("curl"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) throws Exception {
+        return client.send(request.build(), BodyHandlers.ofString());
+    }
+
+    /** What the application must answer the same over any protocol. */
+    private static void servesTheApplication(HttpClient client, String base) throws Exception {
+        var hello = send(client, HttpRequest.newBuilder(URI.create(base + "/hello")));
+        assertThat(hello.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(hello.body()).isEqualTo("{\"message\":\"hello\"}");
+        assertThat(hello.headers().allValues("x-filters")).containsExactly("first", "second");
+
+        var invalid = send(client, HttpRequest.newBuilder(URI.create(base + "/items")).header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{\"name\":\"\",\"quantity\":0}")));
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("\"status\":400").contains("\"path\":\"/items\"");
+
+        var boom = send(client, HttpRequest.newBuilder(URI.create(base + "/boom")));
+        assertThat(boom.statusCode()).isEqualTo(500);
+        assertThat(boom.body()).contains("\"status\":500");
+
+        var big = client.send(HttpRequest.newBuilder(URI.create(base + "/big?mb=3")).build(), BodyHandlers.ofByteArray());
+        assertThat(big.body()).hasSize(3 * 1024 * 1024);
+
+        byte[] upload = new byte[5 * 1024 * 1024];
+        var count = send(client, HttpRequest.newBuilder(URI.create(base + "/count")).header("Content-Type", "application/octet-stream")
+                .POST(BodyPublishers.ofByteArray(upload)));
+        assertThat(count.body()).isEqualTo("{\"bytes\":" + upload.length + "}");
+
+        var cookie = send(client, HttpRequest.newBuilder(URI.create(base + "/cookie")).header("Cookie", "seen=before"));
+        assertThat(cookie.body()).isEqualTo("seen=before");
+        assertThat(cookie.headers().firstValue("set-cookie")).hasValueSatisfying(v -> assertThat(v).startsWith("seen=yes"));
+
+        List<CompletableFuture<HttpResponse<String>>> many = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/items/" + i)).build(), BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < 50; i++) {
+            assertThat(many.get(i).get().body()).isEqualTo("{\"id\":" + i + "}");
+        }
+    }
+
+    @Test
+    void h2cServesTheApplicationByUpgradeAndByPriorKnowledge() throws Exception {
+        Path logs = dir.resolve("logs");
+        try (var context = start("server.http2.enabled=true", "server.netpoll.accesslog.enabled=true",
+                "server.netpoll.accesslog.directory=" + logs, "server.netpoll.accesslog.pattern=%r %s");
+                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            String base = "http://127.0.0.1:" + port(context);
+            servesTheApplication(client, base);
+            assertThat(curl("-sS", "--http2-prior-knowledge", "-w", " %{http_version}", base + "/hello"))
+                    .isEqualTo("{\"message\":\"hello\"} 2");
+            Path log;
+            try (var files = Files.list(logs)) {
+                log = files.findFirst().orElseThrow();
+            }
+            org.awaitility.Awaitility.await().untilAsserted(() ->
+                    assertThat(Files.readString(log)).contains("GET /items/7 HTTP/2.0 200"));
+        }
+    }
+
+    @Test
+    void h2OverTlsIsNegotiatedByAlpn() throws Exception {
+        try (var context = start("server.http2.enabled=true", "server.ssl.key-store=file:" + store,
+                "server.ssl.key-store-password=changeit");
+                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                        .sslContext(TestPki.client(store, null)).build()) {
+            servesTheApplication(client, "https://localhost:" + port(context));
+        }
+    }
+
+    @Test
+    void withTheSettingOffAClientAskingForHttp2GetsHttp11() throws Exception {
+        try (var context = start();
+                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            var hello = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(context) + "/hello")));
+            assertThat(hello.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(hello.body()).isEqualTo("{\"message\":\"hello\"}");
+        }
+    }
+}
