@@ -129,6 +129,13 @@ final class FrameReader {
         }
     }
 
+    /** Reads and drops whatever the client still sends, until it closes or the read deadline passes. */
+    void discardUntilEnd() throws IOException {
+        do {
+            start = end;
+        } while (fill());
+    }
+
     private void borrow() {
         if (pooled == null) {
             pooled = pool.acquire();

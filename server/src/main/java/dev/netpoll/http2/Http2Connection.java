@@ -49,8 +49,9 @@ final class Http2Connection implements NextProtocol.Session {
     /** Bytes read by applications and not yet given back by a WINDOW_UPDATE on stream 0. */
     private final AtomicInteger unacked = new AtomicInteger();
 
+    /** The highest client stream id seen; written by the reader under {@code admission}. */
+    private volatile int maxClientStreamId;
     // Reader-owned.
-    private int maxClientStreamId;
     private int peerInitialWindow = Frame.DEFAULT_WINDOW;
     private final HeaderBlock block = new HeaderBlock(1024);
     private int blockStream;
@@ -61,8 +62,19 @@ final class Http2Connection implements NextProtocol.Session {
     private final RateLimit controlFrames;
     private boolean goAwaySent;
 
-    /** Set by graceful shutdown (any thread); the reader sends GOAWAY when it sees it. */
-    private volatile boolean drainRequested;
+    /**
+     * Graceful shutdown (section 6.8): the thread that shuts down sends GOAWAY naming the last
+     * stream admitted, and the connection ends once those streams are done. {@code admission}
+     * makes "admit a stream" (the reader) and "fix the last stream id" (shutdown) one step each,
+     * so no stream is admitted after its id was left out of the GOAWAY. {@code maxClientStreamId}
+     * is written by the reader under it; {@code goAwayLastId} (-1 until GOAWAY) is guarded by it.
+     */
+    private final java.util.concurrent.locks.ReentrantLock admission = new java.util.concurrent.locks.ReentrantLock();
+    private int goAwayLastId = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Once drained: until when the reader waits for the client to close (Go's closeWriteAndWait); 0 before. */
+    private volatile long lingerUntil;
+    private static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
 
     Http2Connection(Http2Protocol protocol, Conn conn, TlsConn tls, HttpServer server, byte[] alreadyRead,
             HttpRequest upgraded) {
@@ -114,9 +126,43 @@ final class Http2Connection implements NextProtocol.Session {
 
     @Override
     public void shutdownGracefully() {
-        if (!drainRequested) {
-            drainRequested = true;
-            conn.setReadDeadline(System.nanoTime());
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        int last;
+        admission.lock();
+        try {
+            last = maxClientStreamId;
+            goAwayLastId = last;
+        } finally {
+            admission.unlock();
+        }
+        try {
+            writer.goAway(last, ErrorCode.NO_ERROR, "server shutting down");
+        } catch (IOException e) {
+            conn.close();
+            return;
+        }
+        finishIfDrained();
+    }
+
+    /**
+     * After GOAWAY, once no stream is left: our side is done. FIN rather than close, so that the
+     * client reads every response and the GOAWAY before it sees the end; the reader then ends at
+     * the client's own close (or the idle deadline, or a forced close).
+     */
+    private void finishIfDrained() {
+        if (draining.get() && streams.isEmpty()) {
+            try {
+                conn.shutdownOutput();
+            } catch (IOException e) {
+                conn.close();
+                return;
+            }
+            // A lingering close, bounded: the client's own close ends the reader sooner.
+            long until = System.nanoTime() + LINGER_NANOS;
+            lingerUntil = until;
+            conn.setReadDeadline(until);
         }
     }
 
@@ -136,7 +182,7 @@ final class Http2Connection implements NextProtocol.Session {
     @Override
     public String activity() {
         // Few distinct values: the runtime view groups connections by activity.
-        return drainRequested ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
+        return draining.get() ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
                 : "HTTP/2 (streams in progress)";
     }
 
@@ -163,22 +209,23 @@ final class Http2Connection implements NextProtocol.Session {
         boolean first = true;
         long idleNanos = config.idleTimeout().toNanos();
         for (;;) {
-            if (drainRequested && !goAwaySent) {
-                // Section 6.8: streams up to this id will be processed; later ones are ignored.
-                goAwaySent = true;
-                writer.goAway(maxClientStreamId, ErrorCode.NO_ERROR, "server shutting down");
-            }
-            // Deadline first, then the check: a stream that ends after the check moves the
-            // deadline to now (streamEnded), so the wait cannot miss the last stream's end.
-            conn.setReadDeadline(System.nanoTime() + idleNanos);
-            if (goAwaySent && streams.isEmpty()) {
-                return;
+            // The idle deadline runs only while no stream is open (on nio a deadline closes the
+            // socket, so it must not cut a long response off). No deadline first, then the
+            // check: the stream task that empties the table arms it too (streamEnded), so
+            // whichever runs last, an idle connection has its deadline.
+            conn.setReadDeadline(0);
+            if (streams.isEmpty()) {
+                long linger = lingerUntil;
+                conn.setReadDeadline(linger != 0 ? linger : System.nanoTime() + idleNanos);
             }
             boolean got;
             try {
                 got = reader.next();
             } catch (DeadlineExceededException e) {
-                if (drainRequested || !streams.isEmpty()) {
+                if (lingerUntil != 0) {
+                    return;
+                }
+                if (!streams.isEmpty()) {
                     continue;
                 }
                 goAwaySent = true;
@@ -376,10 +423,20 @@ final class Http2Connection implements NextProtocol.Session {
             trailers(id, existing, endStream, fields);
             return;
         }
-        maxClientStreamId = id;
-        if (goAwaySent) {
-            return; // section 6.8: a stream after our GOAWAY's last id is ignored
+        admission.lock();
+        try {
+            maxClientStreamId = id;
+            if (goAwayLastId >= 0 || goAwaySent) {
+                return; // section 6.8: a stream after our GOAWAY's last id is ignored
+            }
+            admit(id, endStream, fields, listSize);
+        } finally {
+            admission.unlock();
         }
+    }
+
+    /** A new stream, under {@code admission}: checked against the limits, then started on its task. */
+    private void admit(int id, boolean endStream, RequestFields fields, long listSize) throws IOException, Http2Exception {
         if (blockPriorityOnSelf) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "stream depends on itself (section 5.3.1)");
         }
@@ -493,7 +550,12 @@ final class Http2Connection implements NextProtocol.Session {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HTTP2-Settings is not base64url");
         }
         applySettings(payload, payload.length);
-        maxClientStreamId = 1;
+        admission.lock();
+        try {
+            maxClientStreamId = 1;
+        } finally {
+            admission.unlock();
+        }
         upgraded.head().setHttp2(upgraded.method(), upgraded.target(), 0);
         H2Stream s = newStream(1, upgraded, -1);
         s.remoteEnded = true;
@@ -659,8 +721,13 @@ final class Http2Connection implements NextProtocol.Session {
         try {
             goAwaySent = true;
             writer.goAway(maxClientStreamId, e.code(), e.getMessage());
+            // Lingering close: closing with the client's frames unread would answer them with
+            // RST, which can destroy the GOAWAY before the client reads why.
+            conn.shutdownOutput();
+            conn.setReadDeadline(System.nanoTime() + LINGER_NANOS);
+            reader.discardUntilEnd();
         } catch (IOException ignored) {
-            // the client is gone already
+            // the client is gone, or the linger ended
         }
     }
 
@@ -754,8 +821,12 @@ final class Http2Connection implements NextProtocol.Session {
         }
         streams.remove(s.id);
         protocol.streamClosed();
-        if (drainRequested) {
-            conn.setReadDeadline(System.nanoTime());
+        if (streams.isEmpty()) {
+            if (draining.get()) {
+                finishIfDrained();
+            } else {
+                conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());
+            }
         }
     }
 

@@ -26,6 +26,20 @@ final class StreamTask implements Runnable {
         this.request = request;
     }
 
+    private static boolean stalled(Throwable failure) {
+        return rootStall(failure) != null;
+    }
+
+    /** The WindowStallException in {@code failure}'s causes (the servlet layer may wrap it), or null. */
+    private static Throwable rootStall(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof WindowStallException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     @Override
     public void run() {
         stream.task = Thread.currentThread();
@@ -49,6 +63,11 @@ final class StreamTask implements Runnable {
                 connection.resetStream(stream, ErrorCode.CANCEL);
                 response.awaitExchangeExit(connection.http.writeTimeout().toNanos());
                 return;
+            }
+            if (stalled(failure)) {
+                // The zero-window stall: the client keeps the connection's or the stream's window
+                // shut. Its connection is cut off, as a write stalled past the timeout is on HTTP/1.1.
+                throw (WindowStallException) rootStall(failure);
             }
             if (failure == null) {
                 output.finish();

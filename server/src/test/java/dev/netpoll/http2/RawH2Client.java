@@ -46,6 +46,8 @@ final class RawH2Client implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final HpackDecoder decoder = new HpackDecoder(4096);
+    /** Frames of other streams read while waiting for one stream's response, kept for later reads. */
+    private final java.util.ArrayDeque<Received> stashed = new java.util.ArrayDeque<>();
 
     RawH2Client(int port) throws IOException {
         this(new Socket(InetAddress.getLoopbackAddress(), port));
@@ -147,8 +149,11 @@ final class RawH2Client implements AutoCloseable {
         frame(Frame.DATA, endStream ? Frame.FLAG_END_STREAM : 0, stream, data);
     }
 
-    /** The next frame, or null at end of stream (or a reset). */
+    /** The next frame (one that {@link #response} set aside first), or null at end of stream (or a reset). */
     Received read() throws IOException {
+        if (!stashed.isEmpty()) {
+            return stashed.poll();
+        }
         byte[] header = new byte[9];
         try {
             in.readFully(header);
@@ -192,27 +197,43 @@ final class RawH2Client implements AutoCloseable {
         }
     }
 
-    /** Reads frames until {@code stream} ends, decoding its header fields; other streams' frames are dropped. */
+    /** Reads frames until {@code stream} ends, decoding its header fields; other streams' frames are set aside. */
     Response response(int stream) throws IOException, HpackException {
         List<String> fields = new ArrayList<>();
         var body = new java.io.ByteArrayOutputStream();
+        List<Received> others = new ArrayList<>();
+        List<Received> seen = new ArrayList<>(stashed);
+        stashed.clear();
+        java.util.Iterator<Received> replay = seen.iterator();
+        try {
+            return response(stream, fields, body, others, replay);
+        } finally {
+            while (replay.hasNext()) {
+                others.add(replay.next());
+            }
+            stashed.addAll(others);
+        }
+    }
+
+    private Response response(int stream, List<String> fields, java.io.ByteArrayOutputStream body, List<Received> others,
+            java.util.Iterator<Received> replay) throws IOException, HpackException {
         for (;;) {
-            Received f = read();
+            Received f = replay.hasNext() ? replay.next() : read();
             if (f == null) {
                 fail("the connection ended before stream " + stream + " did");
             }
             if (f.type() == Frame.GOAWAY) {
                 fail("GOAWAY (error " + f.errorCode() + ") before stream " + stream + " ended");
             }
-            if (f.type() == Frame.HEADERS) {
-                decoder.decode(f.payload(), f.payload().length, Long.MAX_VALUE, (n, v) -> {
-                    if (f.stream() == stream) {
-                        fields.add(n + ": " + v);
-                    }
-                });
-            }
             if (f.stream() != stream) {
+                if (f.stream() != 0) {
+                    others.add(f);
+                }
                 continue;
+            }
+            if (f.type() == Frame.HEADERS) {
+                // Our encoder never indexes, so decoding out of order cannot desynchronise the table.
+                decoder.decode(f.payload(), f.payload().length, Long.MAX_VALUE, (n, v) -> fields.add(n + ": " + v));
             }
             if (f.type() == Frame.RST_STREAM) {
                 fail("stream " + stream + " reset with error " + f.errorCode());
