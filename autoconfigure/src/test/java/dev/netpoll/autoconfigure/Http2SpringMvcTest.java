@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The sample Spring MVC application with {@code server.http2.enabled=true}: h2 negotiated by ALPN
  * on the TLS port and h2c on a plain one (by {@code Upgrade: h2c} from the JDK client, by prior
  * knowledge from curl), with JSON, validation and error pages, large bodies both ways, cookies,
- * the access log's protocol and many streams on one connection; and with the property off, a
+ * async requests and SSE, multipart, the access log's protocol and many streams on one connection; and with the property off, a
  * client asking for HTTP/2 gets HTTP/1.1 as before.
  */
 class Http2SpringMvcTest {
@@ -42,7 +42,7 @@ class Http2SpringMvcTest {
         List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
                 "management.endpoints.web.exposure.include=health"));
         all.addAll(List.of(properties));
-        return new SpringApplicationBuilder(SampleApplication.class).properties(all.toArray(String[]::new)).run();
+        return new SpringApplicationBuilder(SampleApplication.class, AsyncEndpoints.class).properties(all.toArray(String[]::new)).run();
     }
 
     /**
@@ -100,6 +100,33 @@ class Http2SpringMvcTest {
         var cookie = send(client, HttpRequest.newBuilder(URI.create(base + "/cookie")).header("Cookie", "seen=before"));
         assertThat(cookie.body()).isEqualTo("seen=before");
         assertThat(cookie.headers().firstValue("set-cookie")).hasValueSatisfying(v -> assertThat(v).startsWith("seen=yes"));
+
+        for (String path : List.of("callable", "deferred", "future", "task")) {
+            var async = send(client, HttpRequest.newBuilder(URI.create(base + "/async/" + path)));
+            assertThat(async.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(async.body()).isEqualTo(path + " done");
+        }
+        assertThat(send(client, HttpRequest.newBuilder(URI.create(base + "/async/stream"))).body())
+                .isEqualTo("chunk0;chunk1;chunk2;");
+        var sse = send(client, HttpRequest.newBuilder(URI.create(base + "/async/sse")));
+        assertThat(sse.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(sse.body()).contains("id:0\ndata:event 0\n\n").contains("id:4\ndata:event 4\n\n");
+
+        String boundary = "netpoll-h2";
+        byte[] file = new byte[512 * 1024]; // under Spring's default 1MB max-file-size
+        new java.util.Random(3).nextBytes(file);
+        var crc = new java.util.zip.CRC32();
+        crc.update(file);
+        var multipart = new java.io.ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\nover h2\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n\r\n").getBytes());
+        multipart.writeBytes(file);
+        multipart.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
+        var uploaded = send(client, HttpRequest.newBuilder(URI.create(base + "/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(BodyPublishers.ofByteArray(multipart.toByteArray())));
+        assertThat(uploaded.body()).contains("\"description\":\"over h2\"").contains("\"size\":" + file.length)
+                .contains("\"crc\":" + crc.getValue());
 
         List<CompletableFuture<HttpResponse<String>>> many = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
