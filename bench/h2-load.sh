@@ -57,13 +57,19 @@ measure() {
   local before after
   rm -f "$work/h2load.log"
   before=$(cpu_ticks "$pid")
-  taskset -c 0 h2load -t1 -c"$conns" -m"$streams" -D"$DURATION" --warm-up-time="$WARMUP" \
+  # timeout: a server that stops answering mid-run (seen with Jetty over TLS) must not hang the script.
+  taskset -c 0 timeout $(( WARMUP + DURATION + 30 )) h2load -t1 -c"$conns" -m"$streams" -D"$DURATION" --warm-up-time="$WARMUP" \
     --log-file="$work/h2load.log" "$url" >"$work/h2load.out" 2>&1 &
   local load=$!
   sleep $(( WARMUP + DURATION / 2 ))
   local threads rss
   threads=$(status_field "$pid" Threads); rss=$(status_field "$pid" VmRSS)
   wait "$load" || true
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "$name died during $mode; the end of its log:" >&2; tail -20 "$work/$name.log" >&2
+    printf '%s\t%s\tdied\t-\t-\t-\t-\t0\n' "$name" "$mode" >>"$results"
+    return 1
+  fi
   after=$(cpu_ticks "$pid")
   # The CPU interval includes the warm-up: divide by every request h2load sent, warm-up included
   # (its log lists only the measured ones, so count the CPU of those by their share of the time).
@@ -73,7 +79,8 @@ measure() {
   failed=$(awk '/^requests:/ {print $10 " failed, " $12 " errored"}' "$work/h2load.out")
   read -r p50 p99 < <(awk -F'\t' '{print $3}' "$work/h2load.log" | sort -n | awk '{v[NR]=$1} END {
       if (NR == 0) { print "- -"; exit }
-      printf "%.2f %.2f\n", v[int(NR*0.5) > 0 ? int(NR*0.5) : 1]/1000, v[int(NR*0.99) > 0 ? int(NR*0.99) : 1]/1000 }')
+      a = int(NR * 0.5); if (a < 1) a = 1; b = int(NR * 0.99); if (b < 1) b = 1
+      printf "%.2f %.2f\n", v[a] / 1000, v[b] / 1000 }')
   us=$(awk -v d=$((after - before)) -v t="$ticks" -v n="${done_requests:-0}" -v w="$WARMUP" -v m="$DURATION" \
     'BEGIN {printf "%.1f", (n > 0 ? d * 1e6 / t / (n * (w + m) / m) : 0)}')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$mode" "${rps:-0}" "$p50" "$p99" "$us" "$threads" "$rss" >>"$results"
@@ -111,8 +118,8 @@ run() {
     if [ "$scheme" = h2 ]; then url="https://localhost:$port/"; else url="http://127.0.0.1:$port/"; fi
     curl -fsS --cacert "$work/cert.pem" $([ "$scheme" = h2 ] && echo --http2 || echo --http2-prior-knowledge) \
       -o /dev/null -w '%{http_version}' "$url" | grep -qx 2 || { echo "$name does not answer $scheme" >&2; exit 1; }
-    measure "$name" "$pid" "$scheme-100x10" "$url" 100 10
-    measure "$name" "$pid" "$scheme-1x100" "$url" 1 100
+    measure "$name" "$pid" "$scheme-100x10" "$url" 100 10 || return 0
+    measure "$name" "$pid" "$scheme-1x100" "$url" 1 100 || return 0
   done
   if [ "$schemes" = h2c ]; then idle_rss "$name" "$pid" "$port"; fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
