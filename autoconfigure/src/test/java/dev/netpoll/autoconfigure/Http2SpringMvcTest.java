@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The sample Spring MVC application with {@code server.http2.enabled=true}: h2 negotiated by ALPN
  * on the TLS port and h2c on a plain one (by {@code Upgrade: h2c} from the JDK client, by prior
  * knowledge from curl), with JSON, validation and error pages, large bodies both ways, cookies,
- * async requests and SSE, multipart, the access log's protocol and many streams on one connection; and with the property off, a
+ * async requests and SSE, multipart, gzip, the gauge and runtime view, the access log's protocol and many streams on one connection; and with the property off, a
  * client asking for HTTP/2 gets HTTP/1.1 as before.
  */
 class Http2SpringMvcTest {
@@ -40,7 +40,7 @@ class Http2SpringMvcTest {
 
     private static ConfigurableApplicationContext start(String... properties) {
         List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off",
-                "management.endpoints.web.exposure.include=health"));
+                "management.endpoints.web.exposure.include=health,netpoll"));
         all.addAll(List.of(properties));
         return new SpringApplicationBuilder(SampleApplication.class, AsyncEndpoints.class).properties(all.toArray(String[]::new)).run();
     }
@@ -140,13 +140,32 @@ class Http2SpringMvcTest {
     @Test
     void h2cServesTheApplicationByUpgradeAndByPriorKnowledge() throws Exception {
         Path logs = dir.resolve("logs");
-        try (var context = start("server.http2.enabled=true", "server.netpoll.accesslog.enabled=true",
+        try (var context = start("server.http2.enabled=true", "server.compression.enabled=true",
+                "server.netpoll.accesslog.enabled=true",
                 "server.netpoll.accesslog.directory=" + logs, "server.netpoll.accesslog.pattern=%r %s");
                 var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
             String base = "http://127.0.0.1:" + port(context);
             servesTheApplication(client, base);
             assertThat(curl("-sS", "--http2-prior-knowledge", "-w", " %{http_version}", base + "/hello"))
                     .isEqualTo("{\"message\":\"hello\"} 2");
+            var gzipped = client.send(HttpRequest.newBuilder(URI.create(base + "/text?kb=16")).header("Accept-Encoding", "gzip")
+                    .build(), BodyHandlers.ofByteArray());
+            assertThat(gzipped.headers().firstValue("content-encoding")).hasValue("gzip");
+            assertThat(gzipped.headers().firstValue("vary")).hasValue("accept-encoding");
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("netpoll ".repeat(16 * 128));
+            }
+            assertThat(send(client, HttpRequest.newBuilder(URI.create(base + "/text?kb=16"))).body()).hasSize(16 * 1024);
+            // A stream in progress: counted by the gauge and listed under its connection.
+            var slow = client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/slow?ms=1500")).build(), BodyHandlers.ofString());
+            var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+            org.awaitility.Awaitility.await().until(() ->
+                    registry.get("netpoll.http2.streams.active").tag("server", "main").gauge().value() >= 1);
+            var runtime = send(client, HttpRequest.newBuilder(URI.create(base + "/actuator/netpoll")));
+            assertThat(runtime.body()).contains("HTTP/2 (streams in progress)").containsPattern("stream \\d+: GET /slow\\?ms=1500");
+            assertThat(slow.get().body()).isEqualTo("slept 1500");
+            org.awaitility.Awaitility.await().until(() ->
+                    registry.get("netpoll.http2.streams.active").tag("server", "main").gauge().value() == 0);
             Path log;
             try (var files = Files.list(logs)) {
                 log = files.findFirst().orElseThrow();

@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Socket bytes go through a buffer borrowed from the server's pool only while something is
  * there to read, so an idle HTTP/2 connection holds none; {@link #payload} is the connection's
- * own array of our maximum frame size. Owned by the connection's reading task.
+ * own array, grown to the largest frame seen (at most our maximum frame size): a connection that
+ * only ever sends requests without bodies keeps a few hundred bytes. Owned by the connection's
+ * reading task.
  */
 final class FrameReader {
 
@@ -31,7 +33,7 @@ final class FrameReader {
     int type;
     int flags;
     int streamId;
-    final byte[] payload = new byte[Frame.DEFAULT_MAX_FRAME_SIZE];
+    byte[] payload = new byte[256];
     private int payloadRead;
 
     FrameReader(Conn conn, NativeBufferPool pool, byte[] alreadyRead) {
@@ -83,9 +85,13 @@ final class FrameReader {
                 flags = header[4] & 0xFF;
                 streamId = ((header[5] & 0x7F) << 24) | (header[6] & 0xFF) << 16 | (header[7] & 0xFF) << 8 | header[8] & 0xFF;
                 payloadRead = 0;
+                if (length > Frame.DEFAULT_MAX_FRAME_SIZE) {
+                    throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, Frame.typeName(type) + " frame of " + length
+                            + " bytes exceeds SETTINGS_MAX_FRAME_SIZE " + Frame.DEFAULT_MAX_FRAME_SIZE);
+                }
                 if (length > payload.length) {
-                    throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR,
-                            Frame.typeName(type) + " frame of " + length + " bytes exceeds SETTINGS_MAX_FRAME_SIZE " + payload.length);
+                    payload = java.util.Arrays.copyOf(payload, Math.min(Frame.DEFAULT_MAX_FRAME_SIZE,
+                            Math.max(length, payload.length * 2)));
                 }
             }
         }

@@ -1,11 +1,13 @@
 package dev.netpoll.http2;
 
 import dev.netpoll.http.DateCache;
+import dev.netpoll.http.GzipEncoder;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpHeaders;
 import dev.netpoll.http.HttpResponse;
 import dev.netpoll.http.HttpStatus;
 import dev.netpoll.http.ResponseChannel;
+import dev.netpoll.http.ResponseCompression;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -33,6 +35,11 @@ final class StreamOutput implements ResponseChannel {
     private long written;
     private byte[] buffer = new byte[0];
     private int pos;
+    private boolean acceptsGzip;
+    /** The gzip coder of this response, decided at commit as on HTTP/1.1; null when sent identity-coded. */
+    private GzipEncoder gzip;
+    /** Whether this response is gzip-coded; decided at commit. */
+    private boolean gzipCoded;
 
     StreamOutput(H2Stream stream, FrameWriter writer, HttpConfig config) {
         this.stream = stream;
@@ -44,6 +51,9 @@ final class StreamOutput implements ResponseChannel {
     public void begin(HttpResponse response, boolean headRequest, boolean http10, boolean acceptsGzip) {
         this.response = response;
         this.headRequest = headRequest;
+        this.acceptsGzip = acceptsGzip;
+        endGzip();
+        gzipCoded = false;
         committed = false;
         finished = false;
         written = 0;
@@ -133,47 +143,79 @@ final class StreamOutput implements ResponseChannel {
 
     /** Sends the head if not yet sent and the buffered body; with {@code last}, ends the stream. */
     private void send(boolean last) throws IOException {
+        byte[] data = buffer;
+        int length = pos;
+        pos = 0;
+        boolean wasCommitted = committed;
         if (!committed) {
             if (!sendsBody()) {
-                pos = 0;
+                length = 0;
             }
-            HeaderBlock block = head(last);
+            if (compressible(last, length)) {
+                gzip = new GzipEncoder();
+                gzipCoded = true;
+            }
+        }
+        if (gzip != null) {
+            data = gzip.encode(java.nio.ByteBuffer.wrap(buffer), 0, length, last);
+            length = data.length;
+            if (last) {
+                gzip = null; // encode(last) ended the deflater
+            }
+        }
+        if (!wasCommitted) {
+            HeaderBlock block = head(last, length);
             committed = true;
-            if (pos == 0) {
+            if (length == 0) {
                 writer.headers(stream.id, block, last, null, 0, -1);
                 return;
             }
-            int n = writer.reserve(stream, pos);
-            if (n == pos) {
-                writer.headers(stream.id, block, last, buffer, 0, pos);
-                pos = 0;
-                return;
-            }
-            writer.headers(stream.id, block, false, buffer, 0, n);
-            sendData(n, last);
+            int n = writer.reserve(stream, length);
+            writer.headers(stream.id, block, last && n == length, data, 0, n);
+            sendData(data, n, length, last);
             return;
         }
-        if (pos == 0) {
+        if (length == 0) {
             if (last) {
-                writer.data(stream.id, buffer, 0, 0, true);
+                writer.data(stream.id, data, 0, 0, true);
             }
             return;
         }
-        sendData(0, last);
+        sendData(data, 0, length, last);
     }
 
-    /** Sends {@code buffer[from, pos)} as DATA frames as the windows allow. */
-    private void sendData(int from, boolean last) throws IOException {
-        while (from < pos) {
-            int n = writer.reserve(stream, pos - from);
-            writer.data(stream.id, buffer, from, n, last && from + n == pos);
+    /** Sends {@code data[from, to)} as DATA frames as the windows allow. */
+    private void sendData(byte[] data, int from, int to, boolean last) throws IOException {
+        while (from < to) {
+            int n = writer.reserve(stream, to - from);
+            writer.data(stream.id, data, from, n, last && from + n == to);
             from += n;
         }
-        pos = 0;
+    }
+
+    /** Whether to gzip this response: decided once, at commit, by the rules HTTP/1.1 follows (ResponseCompression). */
+    private boolean compressible(boolean last, int buffered) {
+        ResponseCompression policy = config.compression();
+        HttpHeaders headers = response.headers();
+        if (!policy.enabled() || !acceptsGzip || !sendsBody() || response.status() == 206
+                || headers.contains("Content-Encoding") || headers.contains("Content-Range")
+                || !policy.compresses(headers.get("Content-Type"))) {
+            return false;
+        }
+        long size = last ? buffered : response.contentLength();
+        return size < 0 || size >= policy.minResponseSize();
+    }
+
+    /** The stream is done: a gzip coder cut short frees its deflater. */
+    void endGzip() {
+        if (gzip != null) {
+            gzip.end();
+            gzip = null;
+        }
     }
 
     /** The response's header block: {@code :status}, the fields in lower case, date, server, content-length. */
-    private HeaderBlock head(boolean last) {
+    private HeaderBlock head(boolean last, int length) {
         int status = response.status();
         HttpHeaders headers = response.headers();
         var block = new HeaderBlock(64 + headers.size() * 40);
@@ -188,12 +230,25 @@ final class StreamOutput implements ResponseChannel {
         if (!headers.contains("Date")) {
             HpackEncoder.field("date", new String(DateCache.now(), StandardCharsets.ISO_8859_1), block);
         }
+        ResponseCompression policy = config.compression();
+        if (gzipCoded) {
+            HpackEncoder.field("content-encoding", "gzip", block);
+        }
+        if (policy.enabled() && !HttpStatus.forbidsBody(status) && policy.compresses(headers.get("Content-Type"))
+                && !headers.containsToken("Vary", "Accept-Encoding") && !"*".equals(headers.get("Vary"))) {
+            // Caches must key on Accept-Encoding whenever the answer could have been either.
+            HpackEncoder.field("vary", "accept-encoding", block);
+        }
         String server = config.serverHeader();
         if (server != null && !server.isEmpty() && !headers.contains("Server")) {
             HpackEncoder.field("server", server, block);
         }
         long declared = response.contentLength();
-        if (declared >= 0 && (status != 304 || declared > 0) && status >= 200 && status != 204) {
+        if (gzipCoded) {
+            if (last) {
+                HpackEncoder.field("content-length", Long.toString(length), block);
+            }
+        } else if (declared >= 0 && (status != 304 || declared > 0) && status >= 200 && status != 204) {
             HpackEncoder.field("content-length", Long.toString(declared), block);
         } else if (last && sendsBody()) {
             HpackEncoder.field("content-length", Long.toString(written), block);

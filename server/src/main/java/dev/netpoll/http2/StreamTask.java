@@ -48,7 +48,9 @@ final class StreamTask implements Runnable {
         long start = System.nanoTime();
         boolean head = "HEAD".equals(request.method());
         var output = new StreamOutput(stream, connection.writer, connection.http);
-        var response = new HttpResponse(output, head, false);
+        boolean acceptsGzip = connection.http.compression().accepts(request.header("accept-encoding"),
+                request.header("user-agent"));
+        var response = new HttpResponse(output, head, acceptsGzip);
         HttpResponse answered = response;
         try {
             Throwable failure = null;
@@ -76,7 +78,7 @@ final class StreamTask implements Runnable {
                 if (status == 500) {
                     LOG.log(System.Logger.Level.WARNING, "handler failed on " + request.requestLine(), failure);
                 }
-                answered = new HttpResponse(output, head, false);
+                answered = new HttpResponse(output, head, acceptsGzip);
                 answered.statusPage(status, status == 500 ? null : failure.getMessage());
                 output.finish();
             } else {
@@ -90,6 +92,7 @@ final class StreamTask implements Runnable {
                 connection.resetStream(stream, ErrorCode.INTERNAL_ERROR);
             }
         } finally {
+            output.endGzip();
             if (!stream.remoteEnded && !stream.isReset()) {
                 // Section 8.1: the response is complete; the rest of the request body is not wanted.
                 connection.resetStream(stream, ErrorCode.NO_ERROR);
