@@ -14,14 +14,13 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One HTTP/2 connection, served as Go's {@code serverConn}: this connection's task reads every
  * frame and alone owns the connection's state (the HPACK decoder, the peer's settings, the
  * highest stream id, the header block being assembled, the abuse counters); each stream's request
  * runs on a task of its own ({@link StreamTask}); all frames leave through the
- * {@link FrameWriter}. Stream tasks touch the connection only through {@link #consumed},
+ * {@link FrameWriter}. Stream tasks touch the connection only through {@link ReceiveWindows},
  * {@link #resetStream}, {@link #streamEnded} and the writer.
  *
  * <p>Every protocol error names its RFC 9113 section. A connection error sends GOAWAY with the
@@ -44,20 +43,13 @@ final class Http2Connection implements NextProtocol.Session {
     private final HttpRequest upgraded;
     /** The streams whose task runs: added by the reader, removed by their task when it ends. */
     private final ConcurrentHashMap<Integer, H2Stream> streams = new ConcurrentHashMap<>();
-    /** Request body bytes the client may still send on the connection; the reader takes, stream tasks give back. */
-    private final AtomicInteger receiveWindow;
-    /** Bytes read by applications and not yet given back by a WINDOW_UPDATE on stream 0. */
-    private final AtomicInteger unacked = new AtomicInteger();
+    private final ReceiveWindows windows;
 
     /** The highest client stream id seen; written by the reader under {@code admission}. */
     private volatile int maxClientStreamId;
     // Reader-owned.
     private int peerInitialWindow = Frame.DEFAULT_WINDOW;
-    private final HeaderBlock block = new HeaderBlock(1024);
-    private int blockStream;
-    private int blockFlags;
-    private int blockFrames;
-    private boolean blockPriorityOnSelf;
+    private final HeaderAssembly assembly;
     private final RateLimit resets;
     private final RateLimit controlFrames;
     private boolean goAwaySent;
@@ -88,7 +80,8 @@ final class Http2Connection implements NextProtocol.Session {
         this.writer = new FrameWriter(conn, http.writeTimeout().toNanos());
         this.reader = new FrameReader(conn, server.pool(), alreadyRead);
         this.decoder = new HpackDecoder(config.headerTableSize());
-        this.receiveWindow = new AtomicInteger(config.connectionWindow());
+        this.assembly = new HeaderAssembly(config.maxHeaderListSize());
+        this.windows = new ReceiveWindows(writer, config.connectionWindow(), config.initialStreamWindow());
         this.resets = new RateLimit(config.maxResetsPerSecond());
         this.controlFrames = new RateLimit(config.maxControlFramesPerSecond());
     }
@@ -259,7 +252,7 @@ final class Http2Connection implements NextProtocol.Session {
 
     private void dispatch() throws IOException, Http2Exception {
         int type = reader.type;
-        if (blockStream != 0 && type != Frame.CONTINUATION) {
+        if (assembly.inProgress() && type != Frame.CONTINUATION) {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR,
                     Frame.typeName(type) + " inside a header block (section 6.10)");
         }
@@ -298,13 +291,12 @@ final class Http2Connection implements NextProtocol.Session {
             to = length - pad;
         }
         // Section 6.9: the whole frame, padding included, counts against both windows.
-        if (length > receiveWindow.get()) {
+        if (!windows.takeConnection(length)) {
             throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "DATA beyond the connection window (section 6.9)");
         }
-        receiveWindow.addAndGet(-length);
         H2Stream s = streams.get(id);
         if (s == null || s.isReset() || s.remoteEnded) {
-            giveBack(length);
+            windows.giveBack(length);
             if (id > maxClientStreamId) {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + id + " (section 5.1)");
             }
@@ -313,17 +305,15 @@ final class Http2Connection implements NextProtocol.Session {
             }
             throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "DATA on closed stream " + id + " (section 5.1)");
         }
-        if (length > s.recvWindow.get()) {
-            giveBack(length);
+        if (!windows.takeStream(s, length)) {
+            windows.giveBack(length);
             throw Http2Exception.stream(id, ErrorCode.FLOW_CONTROL_ERROR, "DATA beyond the stream window (section 6.9)");
         }
-        s.recvWindow.addAndGet(-length);
         int data = to - from;
         if (length > data) {
             // Padding is never read by anyone: back at once.
-            giveBack(length - data);
-            s.recvWindow.addAndGet(length - data);
-            writer.windowUpdate(id, length - data);
+            windows.giveBack(length - data);
+            windows.returnToStream(s, length - data);
         }
         boolean end = (reader.flags & Frame.FLAG_END_STREAM) != 0;
         if (data == 0 && !end && controlFrames.exceeded()) {
@@ -343,72 +333,27 @@ final class Http2Connection implements NextProtocol.Session {
 
     private void headers() throws IOException, Http2Exception {
         int id = reader.streamId;
-        int length = reader.length;
         if (id == 0) {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on stream 0 (section 6.2)");
         }
         if ((id & 1) == 0) {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on even stream " + id + " (section 5.1.1)");
         }
-        int from = 0;
-        int to = length;
-        int flags = reader.flags;
-        if ((flags & Frame.FLAG_PADDED) != 0) {
-            int pad = length == 0 ? Integer.MAX_VALUE : reader.payload[0] & 0xFF;
-            from = 1;
-            to = length - pad;
-        }
-        blockPriorityOnSelf = false;
-        if ((flags & Frame.FLAG_PRIORITY) != 0) {
-            if (to - from < 5) {
-                throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "HEADERS too short for its priority (section 6.2)");
-            }
-            int dependency = int31(reader.payload, from);
-            blockPriorityOnSelf = dependency == id;
-            from += 5;
-        }
-        if (to < from) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS padding longer than the frame (section 6.2)");
-        }
-        block.length = 0;
-        blockStream = id;
-        blockFlags = flags;
-        blockFrames = 1;
-        appendFragment(from, to);
-        if ((flags & Frame.FLAG_END_HEADERS) != 0) {
+        if (assembly.headers(reader)) {
             headerBlockComplete();
         }
     }
 
     private void continuation() throws IOException, Http2Exception {
-        if (blockStream == 0 || reader.streamId != blockStream) {
-            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "CONTINUATION without a HEADERS on stream "
-                    + reader.streamId + " before it (section 6.10)");
-        }
-        // CVE-2024-27316: bound the frames as well as the bytes, or empty CONTINUATIONs run for ever.
-        if (++blockFrames > 2 + config.maxHeaderListSize() / 1024) {
-            throw calm("header block split into " + blockFrames + " frames");
-        }
-        appendFragment(0, reader.length);
-        if ((reader.flags & Frame.FLAG_END_HEADERS) != 0) {
+        if (assembly.continuation(reader)) {
             headerBlockComplete();
         }
     }
 
-    private void appendFragment(int from, int to) throws Http2Exception {
-        int n = to - from;
-        if (block.length + n > config.maxHeaderListSize()) {
-            throw calm("header block larger than " + config.maxHeaderListSize() + " bytes");
-        }
-        block.ensure(n);
-        System.arraycopy(reader.payload, from, block.bytes, block.length, n);
-        block.length += n;
-    }
-
     private void headerBlockComplete() throws IOException, Http2Exception {
-        int id = blockStream;
-        boolean endStream = (blockFlags & Frame.FLAG_END_STREAM) != 0;
-        blockStream = 0;
+        boolean endStream = assembly.endsStream();
+        int id = assembly.finish();
+        HeaderBlock block = assembly.block;
         H2Stream existing = streams.get(id);
         boolean trailers = existing != null || id <= maxClientStreamId;
         var fields = new RequestFields(trailers);
@@ -437,7 +382,7 @@ final class Http2Connection implements NextProtocol.Session {
 
     /** A new stream, under {@code admission}: checked against the limits, then started on its task. */
     private void admit(int id, boolean endStream, RequestFields fields, long listSize) throws IOException, Http2Exception {
-        if (blockPriorityOnSelf) {
+        if (assembly.dependsOnItself()) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "stream depends on itself (section 5.3.1)");
         }
         if (fields.malformed != null) {
@@ -478,7 +423,7 @@ final class Http2Connection implements NextProtocol.Session {
         s.declaredLength = declaredLength;
         s.requestLine = request.method() + " " + request.target();
         s.trailers = request.trailers();
-        input.consumption(n -> consumed(s, n));
+        input.consumption(n -> windows.consumed(s, n));
         streams.put(id, s);
         protocol.streamOpened();
         return s;
@@ -574,7 +519,7 @@ final class Http2Connection implements NextProtocol.Session {
         if (controlFrames.exceeded()) {
             throw calm("too many PRIORITY frames");
         }
-        if (int31(reader.payload, 0) == id) {
+        if (Frames.int31(reader.payload, 0) == id) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "stream depends on itself (section 5.3.1)");
         }
         // Accepted and ignored: RFC 9113 deprecates the priority scheme.
@@ -596,7 +541,7 @@ final class Http2Connection implements NextProtocol.Session {
         if (resets.exceeded()) {
             throw calm("more than " + config.maxResetsPerSecond() + " streams reset per second (rapid reset)");
         }
-        cancel(s, int32(reader.payload, 0));
+        cancel(s, Frames.int32(reader.payload, 0));
     }
 
     private void settings() throws IOException, Http2Exception {
@@ -622,7 +567,7 @@ final class Http2Connection implements NextProtocol.Session {
     private void applySettings(byte[] payload, int length) throws Http2Exception {
         for (int at = 0; at + 6 <= length; at += 6) {
             int id = (payload[at] & 0xFF) << 8 | payload[at + 1] & 0xFF;
-            int value = int32(payload, at + 2);
+            int value = Frames.int32(payload, at + 2);
             switch (id) {
                 case Frame.SETTINGS_ENABLE_PUSH -> {
                     if (value != 0 && value != 1) {
@@ -687,7 +632,7 @@ final class Http2Connection implements NextProtocol.Session {
         if (reader.length != 4) {
             throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "WINDOW_UPDATE of " + reader.length + " bytes (section 6.9)");
         }
-        int increment = int31(reader.payload, 0);
+        int increment = Frames.int31(reader.payload, 0);
         if (id == 0) {
             if (increment == 0) {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE of 0 (section 6.9)");
@@ -758,37 +703,6 @@ final class Http2Connection implements NextProtocol.Session {
 
     // ---- called by stream tasks
 
-    /** The application read {@code n} bytes of the stream's body: give them back when it is worth a frame. */
-    void consumed(H2Stream s, int n) {
-        try {
-            if (!s.remoteEnded && !s.isReset()) {
-                s.unacked += n;
-                if (s.unacked >= config.initialStreamWindow() / 2) {
-                    int credit = s.unacked;
-                    s.unacked = 0;
-                    s.recvWindow.addAndGet(credit);
-                    writer.windowUpdate(s.id, credit);
-                }
-            }
-            giveBack(n);
-        } catch (IOException e) {
-            // the connection is failing; the reader sees it
-        }
-    }
-
-    /** Returns {@code n} bytes to the connection window, in WINDOW_UPDATEs of at least half the window. */
-    private void giveBack(int n) {
-        int pending = unacked.addAndGet(n);
-        if (pending >= config.connectionWindow() / 2 && unacked.compareAndSet(pending, 0)) {
-            receiveWindow.addAndGet(pending);
-            try {
-                writer.windowUpdate(0, pending);
-            } catch (IOException e) {
-                // the connection is failing; the reader sees it
-            }
-        }
-    }
-
     /** We end the stream with RST_STREAM {@code code}. Any thread. */
     void resetStream(H2Stream s, int code) {
         if (cancel(s, code)) {
@@ -807,7 +721,7 @@ final class Http2Connection implements NextProtocol.Session {
         }
         int dropped = s.input.fail(new StreamResetException(s.id, code));
         if (dropped > 0) {
-            giveBack(dropped);
+            windows.giveBack(dropped);
         }
         writer.wakeWaiters(false);
         return true;
@@ -817,7 +731,7 @@ final class Http2Connection implements NextProtocol.Session {
     void streamEnded(H2Stream s) {
         int unread = s.input.fail(new StreamResetException(s.id, ErrorCode.NO_ERROR));
         if (unread > 0) {
-            giveBack(unread);
+            windows.giveBack(unread);
         }
         streams.remove(s.id);
         protocol.streamClosed();
@@ -828,13 +742,5 @@ final class Http2Connection implements NextProtocol.Session {
                 conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());
             }
         }
-    }
-
-    private static int int32(byte[] b, int at) {
-        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
-    }
-
-    private static int int31(byte[] b, int at) {
-        return int32(b, at) & 0x7FFFFFFF;
     }
 }
