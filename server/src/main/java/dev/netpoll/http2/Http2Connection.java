@@ -64,7 +64,10 @@ final class Http2Connection implements NextProtocol.Session {
     private final java.util.concurrent.locks.ReentrantLock admission = new java.util.concurrent.locks.ReentrantLock();
     private int goAwayLastId = -1;
     private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
-    /** Once drained: until when the reader waits for the client to close (Go's closeWriteAndWait); 0 before. */
+    /**
+     * Once drained or after a connection error: until when the reader waits for the client to
+     * close (Go's closeWriteAndWait); 0 before.
+     */
     private volatile long lingerUntil;
     private static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
 
@@ -669,7 +672,9 @@ final class Http2Connection implements NextProtocol.Session {
             // Lingering close: closing with the client's frames unread would answer them with
             // RST, which can destroy the GOAWAY before the client reads why.
             conn.shutdownOutput();
-            conn.setReadDeadline(System.nanoTime() + LINGER_NANOS);
+            long until = System.nanoTime() + LINGER_NANOS;
+            lingerUntil = until;
+            conn.setReadDeadline(until);
             reader.discardUntilEnd();
         } catch (IOException ignored) {
             // the client is gone, or the linger ended
@@ -740,6 +745,12 @@ final class Http2Connection implements NextProtocol.Session {
                 finishIfDrained();
             } else {
                 conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());
+                // Set, then check: a connection that began its lingering close meanwhile keeps
+                // the linger's deadline, whichever of the two set theirs last.
+                long linger = lingerUntil;
+                if (linger != 0) {
+                    conn.setReadDeadline(linger);
+                }
             }
         }
     }
