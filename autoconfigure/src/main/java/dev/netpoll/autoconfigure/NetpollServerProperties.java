@@ -74,6 +74,112 @@ public class NetpollServerProperties {
     /** The access log. */
     private final Accesslog accesslog = new Accesslog();
 
+    /** HTTP/2 limits, in force when server.http2.enabled is true. */
+    private final Http2 http2 = new Http2();
+
+    public Http2 getHttp2() {
+        return http2;
+    }
+
+    /**
+     * HTTP/2 limits and attack defences, under {@code server.netpoll.http2}; each has a safe
+     * default and applies only when {@code server.http2.enabled} is true.
+     */
+    public static class Http2 {
+
+        /** Streams a client may have in progress on one connection (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused with REFUSED_STREAM. */
+        private int maxConcurrentStreams = 100;
+
+        /**
+         * Largest decoded request header list (SETTINGS_MAX_HEADER_LIST_SIZE; name + value + 32 bytes per
+         * field); a larger one gets 431. Also bounds a header block across CONTINUATION frames: a
+         * longer block ends the connection with ENHANCE_YOUR_CALM (CVE-2024-27316).
+         */
+        private DataSize maxHeaderListSize = DataSize.ofKilobytes(16);
+
+        /** HPACK dynamic table a client may make the server keep per connection (SETTINGS_HEADER_TABLE_SIZE). */
+        private DataSize headerTableSize = DataSize.ofBytes(4096);
+
+        /** Request body a stream may send ahead of the application reading it (SETTINGS_INITIAL_WINDOW_SIZE). */
+        private DataSize initialStreamWindow = DataSize.ofKilobytes(256);
+
+        /** Request body all streams of a connection together may send ahead of the applications reading it. */
+        private DataSize connectionWindow = DataSize.ofMegabytes(1);
+
+        /** Streams a client may cancel per second before the connection ends with ENHANCE_YOUR_CALM (rapid reset, CVE-2023-44487). */
+        private int maxResetsPerSecond = 100;
+
+        /** SETTINGS, PING, PRIORITY and empty DATA frames a client may send per second before the connection ends with ENHANCE_YOUR_CALM. */
+        private int maxControlFramesPerSecond = 1000;
+
+        /** How long a connection without a stream in progress stays open; then GOAWAY and close. */
+        private Duration idleTimeout = Duration.ofSeconds(60);
+
+        public int getMaxConcurrentStreams() {
+            return maxConcurrentStreams;
+        }
+
+        public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+            this.maxConcurrentStreams = maxConcurrentStreams;
+        }
+
+        public DataSize getMaxHeaderListSize() {
+            return maxHeaderListSize;
+        }
+
+        public void setMaxHeaderListSize(DataSize maxHeaderListSize) {
+            this.maxHeaderListSize = maxHeaderListSize;
+        }
+
+        public DataSize getHeaderTableSize() {
+            return headerTableSize;
+        }
+
+        public void setHeaderTableSize(DataSize headerTableSize) {
+            this.headerTableSize = headerTableSize;
+        }
+
+        public DataSize getInitialStreamWindow() {
+            return initialStreamWindow;
+        }
+
+        public void setInitialStreamWindow(DataSize initialStreamWindow) {
+            this.initialStreamWindow = initialStreamWindow;
+        }
+
+        public DataSize getConnectionWindow() {
+            return connectionWindow;
+        }
+
+        public void setConnectionWindow(DataSize connectionWindow) {
+            this.connectionWindow = connectionWindow;
+        }
+
+        public int getMaxResetsPerSecond() {
+            return maxResetsPerSecond;
+        }
+
+        public void setMaxResetsPerSecond(int maxResetsPerSecond) {
+            this.maxResetsPerSecond = maxResetsPerSecond;
+        }
+
+        public int getMaxControlFramesPerSecond() {
+            return maxControlFramesPerSecond;
+        }
+
+        public void setMaxControlFramesPerSecond(int maxControlFramesPerSecond) {
+            this.maxControlFramesPerSecond = maxControlFramesPerSecond;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+    }
+
     public Accesslog getAccesslog() {
         return accesslog;
     }

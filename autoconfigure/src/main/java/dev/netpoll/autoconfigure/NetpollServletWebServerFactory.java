@@ -52,6 +52,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
     private int pollerThreads = 1;
     private HttpConfig httpConfig = HttpConfig.DEFAULTS;
     private WebSocketSettings webSocketSettings = WebSocketSettings.DEFAULTS;
+    private dev.netpoll.http2.Http2Config http2Config = dev.netpoll.http2.Http2Config.DEFAULTS;
     private java.util.regex.Pattern trustedProxies;
     private AccessLogSettings accessLog;
     private final List<AdditionalListener> additionalListeners = new ArrayList<>();
@@ -96,6 +97,16 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
     public void setHttpConfig(HttpConfig httpConfig) {
         Assert.notNull(httpConfig, "'httpConfig' must not be null");
         this.httpConfig = httpConfig;
+    }
+
+    /** HTTP/2's limits ({@code server.netpoll.http2.*}), used when {@code server.http2.enabled} is true. */
+    public void setHttp2Config(dev.netpoll.http2.Http2Config http2Config) {
+        Assert.notNull(http2Config, "'http2Config' must not be null");
+        this.http2Config = http2Config;
+    }
+
+    public dev.netpoll.http2.Http2Config getHttp2Config() {
+        return http2Config;
     }
 
     public HttpConfig getHttpConfig() {
@@ -177,7 +188,13 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         var server = new NetpollWebServer(context, config.build(), transport, pollerThreads, getAddress(), getPort(), getShutdown());
         server.setAccessLog(accessLog);
         server.setAdditionalListeners(additionalListeners);
-        server.setTls(WebServerTls.of(getSsl(), getSslBundles()));
+        boolean http2 = getHttp2() != null && getHttp2().isEnabled();
+        // HTTP/2: h2 offered first by ALPN on the TLS port, h2c on cleartext ones (prior
+        // knowledge or Upgrade), as Tomcat and Jetty do with server.http2.enabled.
+        server.setTls(WebServerTls.of(getSsl(), getSslBundles(), http2 ? List.of("h2", "http/1.1") : List.of("http/1.1")));
+        if (http2) {
+            server.setNextProtocol(new dev.netpoll.http2.Http2Protocol(http2Config, true));
+        }
         return server;
     }
 

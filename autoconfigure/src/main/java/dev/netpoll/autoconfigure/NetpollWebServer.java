@@ -55,6 +55,7 @@ public class NetpollWebServer implements WebServer {
     private AccessLogSettings accessLog;
     private List<AdditionalListener> additionalListeners = List.of();
     private TlsContext tls;
+    private dev.netpoll.http.NextProtocol nextProtocol;
 
     public NetpollWebServer(NetpollServletContext context, HttpConfig config, String transportName, int pollerThreads,
             InetAddress address, int port, Shutdown shutdown) {
@@ -91,6 +92,7 @@ public class NetpollWebServer implements WebServer {
         // The server's TLS context (its metrics read it) serves the main port; additional
         // listeners are cleartext.
         candidate.setTls(tls);
+        candidate.setNextProtocol(nextProtocol);
         try {
             listen(candidate, new InetSocketAddress(address, port), tls, "server.address");
             for (AdditionalListener listener : additionalListeners) {
@@ -213,6 +215,11 @@ public class NetpollWebServer implements WebServer {
     public int getPort() {
         HttpServer running = server;
         return running == null ? -1 : running.port();
+    }
+
+    /** Hands connections to {@code protocol} (HTTP/2) when selected; null (the default) for HTTP/1.1 only. Set before {@link #start()}. */
+    public void setNextProtocol(dev.netpoll.http.NextProtocol protocol) {
+        this.nextProtocol = protocol;
     }
 
     /** Serves HTTPS with {@code tls}; null (the default) for cleartext. Set before {@link #start()}. */

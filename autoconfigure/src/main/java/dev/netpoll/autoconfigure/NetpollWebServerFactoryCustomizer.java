@@ -74,15 +74,37 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
                 atLeast(websocket.getMaxSessions(), 1, "server.netpoll.websocket.max-sessions"),
                 netpoll.getWriteTimeout(),
                 notNegative(websocket.getCloseTimeout(), "server.netpoll.websocket.close-timeout")));
+        factory.setHttp2Config(http2(netpoll.getHttp2()));
     }
 
     private static int messageSize(DataSize size, String property) {
-        long bytes = size == null ? -1 : size.toBytes();
         // Tyrus buffers a message in one array: the limit must fit an int with room for a frame header.
-        if (bytes < 1 || bytes > Integer.MAX_VALUE - 64) {
-            throw new IllegalStateException(property + " must be between 1B and 2GB, was " + size);
+        return (int) bytes(size, 1, Integer.MAX_VALUE - 64, property);
+    }
+
+    private static dev.netpoll.http2.Http2Config http2(NetpollServerProperties.Http2 http2) {
+        String prefix = "server.netpoll.http2.";
+        try {
+            return new dev.netpoll.http2.Http2Config(
+                    atLeast(http2.getMaxConcurrentStreams(), 1, prefix + "max-concurrent-streams"),
+                    (int) bytes(http2.getMaxHeaderListSize(), 1024, Integer.MAX_VALUE, prefix + "max-header-list-size"),
+                    (int) bytes(http2.getHeaderTableSize(), 0, 1 << 20, prefix + "header-table-size"),
+                    (int) bytes(http2.getInitialStreamWindow(), 1024, Integer.MAX_VALUE, prefix + "initial-stream-window"),
+                    (int) bytes(http2.getConnectionWindow(), 65_535, Integer.MAX_VALUE, prefix + "connection-window"),
+                    atLeast(http2.getMaxResetsPerSecond(), 1, prefix + "max-resets-per-second"),
+                    atLeast(http2.getMaxControlFramesPerSecond(), 10, prefix + "max-control-frames-per-second"),
+                    positive(http2.getIdleTimeout(), prefix + "idle-timeout"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("server.netpoll.http2.*: " + e.getMessage(), e);
         }
-        return (int) bytes;
+    }
+
+    private static long bytes(DataSize size, long minimum, long maximum, String property) {
+        long bytes = size == null ? -1 : size.toBytes();
+        if (bytes < minimum || bytes > maximum) {
+            throw new IllegalStateException(property + " must be between " + minimum + "B and " + maximum + "B, was " + size);
+        }
+        return bytes;
     }
 
     private static java.util.regex.Pattern trustedProxies(String regex) {

@@ -3,7 +3,6 @@ package dev.netpoll.autoconfigure;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.springframework.boot.web.server.Http2;
 import org.springframework.boot.web.server.WebServerException;
 import org.springframework.boot.web.server.servlet.Jsp;
 import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
@@ -14,7 +13,7 @@ import org.springframework.util.ClassUtils;
  * The settings of a {@code ConfigurableServletWebServerFactory} that Netpoll does not implement,
  * each refused when the server is created, with the property that asks for it and what to change.
  *
- * <p>Ignoring them would serve something other than what was asked for: HTTP/1.1 where HTTP/2 was enabled, JSP source as static files. When a
+ * <p>Ignoring them would serve something other than what was asked for: JSP source as static files. When a
  * feature lands, its entry goes. Every other setting of Spring Boot 4.0's {@code ServerProperties}
  * and of the factory is honoured (see the README's list); {@code server.reactive.*} is not a
  * servlet setting and {@code server.tomcat.*} and {@code server.jetty.*} belong to those servers.
@@ -28,8 +27,6 @@ final class UnsupportedSettings {
     }
 
     private static final List<Setting> SETTINGS = List.of(
-            new Setting("server.http2.enabled", factory -> http2Enabled(factory.getHttp2()),
-                    "Netpoll speaks HTTP/1.1 only: remove the property or set it to false"),
             new Setting("server.servlet.jsp.registered", factory -> jspWouldBeRegistered(factory.getSettings()),
                     "Netpoll has no JSP engine: set server.servlet.jsp.registered=false or remove "
                             + "the JSP servlet (server.servlet.jsp.class-name) from the class path"),
@@ -52,10 +49,6 @@ final class UnsupportedSettings {
             throw new WebServerException("Netpoll cannot honour these server settings, and starting without them would"
                     + " serve something other than what was configured:" + message, null);
         }
-    }
-
-    private static boolean http2Enabled(Http2 http2) {
-        return http2 != null && http2.isEnabled();
     }
 
     // Tomcat's rule (TomcatServletWebServerFactory.shouldRegisterJspServlet): the default,

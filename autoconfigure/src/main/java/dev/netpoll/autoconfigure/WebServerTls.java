@@ -30,8 +30,8 @@ final class WebServerTls {
     private WebServerTls() {
     }
 
-    /** Null when TLS is not enabled; throws a {@link WebServerException} naming what to fix when it cannot be set up. */
-    static TlsContext of(Ssl ssl, SslBundles bundles) {
+    /** Offering {@code applicationProtocols} by ALPN in that order. Null when TLS is not enabled; throws a {@link WebServerException} naming what to fix when it cannot be set up. */
+    static TlsContext of(Ssl ssl, SslBundles bundles, List<String> applicationProtocols) {
         if (!Ssl.isEnabled(ssl)) {
             return null;
         }
@@ -52,6 +52,7 @@ final class WebServerTls {
                     .protocols(list(options.getEnabledProtocols()))
                     .cipherSuites(list(options.getCiphers()))
                     .clientAuth(Ssl.ClientAuth.map(ssl.getClientAuth(), ClientAuth.NONE, ClientAuth.WANT, ClientAuth.NEED))
+                    .applicationProtocols(applicationProtocols)
                     .build();
         } catch (RuntimeException e) {
             String source = ssl.getBundle() != null

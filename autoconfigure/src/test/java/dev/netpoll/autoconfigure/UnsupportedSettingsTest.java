@@ -48,8 +48,16 @@ class UnsupportedSettingsTest {
     }
 
     @Test
-    void http2FailsStartUpNamingServerHttp2Enabled() {
-        runner.withPropertyValues("server.http2.enabled=true").run(failsNaming("server.http2.enabled"));
+    void http2EnabledStarts() {
+        runner.withPropertyValues("server.http2.enabled=true").run(startsNetpoll());
+    }
+
+    @Test
+    void anHttp2LimitOutOfRangeFailsStartUpNamingIt() {
+        runner.withPropertyValues("server.http2.enabled=true", "server.netpoll.http2.max-concurrent-streams=0")
+                .run(failsNaming("server.netpoll.http2.max-concurrent-streams"));
+        runner.withPropertyValues("server.http2.enabled=true", "server.netpoll.http2.max-header-list-size=10B")
+                .run(failsNaming("server.netpoll.http2.max-header-list-size"));
     }
 
     @Test
@@ -70,8 +78,9 @@ class UnsupportedSettingsTest {
 
     @Test
     void everySettingThatCannotBeHonouredIsNamedInOneMessage() {
-        runner.withPropertyValues("server.servlet.session.tracking-modes=url", "server.http2.enabled=true")
-                .run(failsNaming("server.servlet.session.tracking-modes", "server.http2.enabled"));
+        runner.withPropertyValues("server.servlet.session.tracking-modes=url",
+                "server.servlet.jsp.class-name=" + FakeJspServlet.class.getName())
+                .run(failsNaming("server.servlet.session.tracking-modes", "server.servlet.jsp.registered"));
     }
 
     @Test

@@ -68,7 +68,8 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /** Formats one response and hands the line to the writer; never blocks. */
-    void log(HttpRequest request, HttpResponse response, long bytes, long startNanos) {
+    /** Logs one served request; {@code bytes} is the body length sent, {@code startNanos} when it began. */
+    public void log(HttpRequest request, HttpResponse response, long bytes, long startNanos) {
         String line = format(request, response, bytes, System.nanoTime() - startNanos);
         if (!queue.offer(line)) {
             dropped.incrementAndGet();

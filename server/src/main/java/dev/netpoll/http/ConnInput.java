@@ -136,6 +136,53 @@ final class ConnInput {
     }
 
     /**
+     * Whether the client's first bytes are {@code prefix} (the HTTP/2 preface under prior
+     * knowledge). Waits up to the idle timeout for the first byte, then up to the head timeout
+     * for as many as the prefix has, and stops at the first byte that differs: the bytes read stay
+     * buffered for {@link #readHead}. On a match the prefix is consumed.
+     *
+     * @return 1 on a match, 0 when the bytes differ, -1 if the client closed or the wait ended first
+     */
+    int matchPrefix(byte[] prefix, BooleanSupplier stopWaiting) throws IOException {
+        waitEndedByDeadline = false;
+        if (!hasBuffered() && !awaitFirstBytes(stopWaiting)) {
+            return -1;
+        }
+        conn.setReadDeadline(System.nanoTime() + config.headTimeout().toNanos());
+        for (;;) {
+            int have = Math.min(end - start, prefix.length);
+            for (int i = 0; i < have; i++) {
+                if (buffer.get(start + i) != prefix[i]) {
+                    return 0;
+                }
+            }
+            if (have == prefix.length) {
+                start += prefix.length;
+                return 1;
+            }
+            int n;
+            try {
+                n = fill();
+            } catch (DeadlineExceededException e) {
+                return -1;
+            }
+            if (n < 0) {
+                return -1;
+            }
+        }
+    }
+
+    /** Takes the buffered bytes out (for the protocol the connection is handed to) and gives the buffer back. */
+    byte[] takeBuffered() {
+        byte[] rest = new byte[end - start];
+        if (rest.length > 0) {
+            buffer.get(start, rest, 0, rest.length);
+        }
+        release();
+        return rest;
+    }
+
+    /**
      * Drops whole CRLF pairs at the start of the buffered bytes, so that they cannot pass for the
      * empty line that ends a head. Returns how many were dropped so far in all.
      */

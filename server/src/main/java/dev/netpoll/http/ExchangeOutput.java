@@ -4,16 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The body stream a handler sees: the connection's {@link ResponseOutput}, entered through the
+ * The body stream a handler sees: the protocol's {@link ResponseChannel}, entered through the
  * exchange, so that a write from a thread that outlived its exchange fails instead of landing in
  * the next response. Any thread the exchange is handed to may use it, one at a time.
  */
 final class ExchangeOutput extends OutputStream {
 
-    private final ResponseOutput output;
+    private final ResponseChannel output;
     private final Exchange exchange;
 
-    ExchangeOutput(ResponseOutput output, Exchange exchange) {
+    ExchangeOutput(ResponseChannel output, Exchange exchange) {
         this.output = output;
         this.exchange = exchange;
     }

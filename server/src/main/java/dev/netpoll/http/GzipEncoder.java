@@ -9,9 +9,10 @@ import java.util.zip.Deflater;
  * Gzip (RFC 1952) for one response body, fed in slices: each call returns the compressed bytes
  * ready to send, flushed with SYNC_FLUSH so that a streamed response (events, progress) reaches
  * the client at once, and finished with the gzip trailer on the last slice. Owned by the task
- * writing the response; {@link #end()} frees the native deflater.
+ * writing the response; {@link #end()} frees the native deflater. Public for HTTP/2's stream
+ * output, which codes its DATA the same way.
  */
-final class GzipEncoder {
+public final class GzipEncoder {
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
@@ -21,7 +22,7 @@ final class GzipEncoder {
     private boolean headerWritten;
 
     /** Compresses {@code length} bytes of {@code source} from {@code offset}; {@code last} ends the stream. */
-    byte[] encode(ByteBuffer source, int offset, int length, boolean last) {
+    public byte[] encode(ByteBuffer source, int offset, int length, boolean last) {
         var out = new ByteArrayOutputStream(length / 2 + 64);
         if (!headerWritten) {
             out.writeBytes(HEADER);
@@ -55,7 +56,7 @@ final class GzipEncoder {
         return out.toByteArray();
     }
 
-    void end() {
+    public void end() {
         deflater.end();
     }
 }

@@ -73,6 +73,13 @@ public final class HttpConnection {
     private volatile Upgrade upgrade;
     /** Task-owned: the response the exchange ended with (the server's error page, if it sent one), for the access log. */
     private HttpResponse answered;
+    /** Task-owned: a request that asked to switch to the next protocol ({@code Upgrade: h2c}), answered with 101. */
+    private HttpRequest upgraded;
+    /**
+     * The protocol session the connection was handed to (HTTP/2), or null while it speaks
+     * HTTP/1.1. Written once by the task; read by shutdown and the runtime view.
+     */
+    private volatile NextProtocol.Session session;
 
     HttpConnection(Conn conn, HttpServer server) {
         this.conn = conn;
@@ -109,12 +116,22 @@ public final class HttpConnection {
         return requests;
     }
 
+    /** The requests in progress on a multiplexed connection (HTTP/2 streams); empty for HTTP/1.1. */
+    public java.util.List<String> requestsInProgress() {
+        NextProtocol.Session next = session;
+        return next == null ? java.util.List.of() : next.requestsInProgress();
+    }
+
     /**
      * What the connection's task is doing, for the runtime view (Go's goroutine profile):
      * waiting for a request, parked in a read or write inside one, or in the application (the
      * handler runs, or blocks on something other than this socket).
      */
     public String activity() {
+        NextProtocol.Session next = session;
+        if (next != null) {
+            return next.activity();
+        }
         ConnState s = state();
         WaitReason parked = conn.parkedOn();
         return switch (s) {
@@ -137,6 +154,13 @@ public final class HttpConnection {
     void expireIfQuietFor(long quietNanos, long now) {
         // Exclusive with activate(): once a request's first bytes made the connection ACTIVE, a
         // deadline moved to now would cut that request's head or body short.
+        NextProtocol.Session next = session;
+        if (next != null) {
+            // A multiplexed connection is never idle between requests: it announces the end
+            // (GOAWAY) and closes itself once its requests are done.
+            next.shutdownGracefully();
+            return;
+        }
         expiryLock.lock();
         try {
             ConnState s = state();
@@ -163,6 +187,10 @@ public final class HttpConnection {
      */
     void forceClose() {
         STATE.setVolatile(this, ConnState.CLOSED);
+        NextProtocol.Session next = session;
+        if (next != null) {
+            next.close();
+        }
         conn.close();
         Thread t = task;
         if (t != null) {
@@ -197,7 +225,15 @@ public final class HttpConnection {
         var output = new ResponseOutput(conn, server.pool(), config);
         var request = new HttpRequest(conn);
         BooleanSupplier stopWaiting = () -> expired;
+        NextProtocol next = server.nextProtocol();
         try {
+            if (next != null) {
+                byte[] handed = selectNext(next, input, stopWaiting);
+                if (handed != null) {
+                    runNext(next, handed, null);
+                    return;
+                }
+            }
             while (input.awaitRequest(stopWaiting) && serveOne(config, input, output, request, stopWaiting)) {
                 // A handler's leftover interrupt is not the next request's (a pooled thread is
                 // cleared between tasks the same way); a forced close is seen through the state.
@@ -217,6 +253,8 @@ public final class HttpConnection {
             }
             if (upgrade != null) {
                 hijack(input, output, request);
+            } else if (upgraded != null) {
+                runNext(next, input.takeBuffered(), upgraded);
             } else if (input.waitEndedByDeadline()) {
                 // We end a connection the client may be about to use: FIN rather than a close
                 // that would answer a request already on its way with RST.
@@ -279,6 +317,55 @@ public final class HttpConnection {
     }
 
     /**
+     * Protocol selection, before the first request: on TLS the handshake's ALPN result, in
+     * cleartext the client's first bytes compared with the protocol's preface (prior knowledge,
+     * RFC 9113 section 3.3). Returns the bytes read past the preface when the connection goes to
+     * {@code next}, or null to serve HTTP/1.1 (what was read stays buffered for it).
+     */
+    private byte[] selectNext(NextProtocol next, ConnInput input, BooleanSupplier stopWaiting) throws IOException {
+        if (conn instanceof TlsConn tls) {
+            tls.handshake();
+            if (next.name().equals(tls.applicationProtocol())) {
+                activate();
+                return new byte[0];
+            }
+            return null;
+        }
+        byte[] preface = next.cleartextPreface();
+        if (preface == null || input.matchPrefix(preface, stopWaiting) != 1) {
+            return null;
+        }
+        activate();
+        return input.takeBuffered();
+    }
+
+    /** Hands the connection to {@code next} and serves it there until it ends. */
+    private void runNext(NextProtocol next, byte[] alreadyRead, HttpRequest upgradedRequest) throws IOException {
+        NextProtocol.Session s = next.open(conn, conn instanceof TlsConn tls ? tls : null, server, alreadyRead,
+                upgradedRequest);
+        session = s;
+        // Flag after publishing: a graceful shutdown that ran before saw no session and set
+        // expired; one that runs after finds the session.
+        if (expired || server.isShuttingDown()) {
+            s.shutdownGracefully();
+        }
+        s.serve();
+    }
+
+    /**
+     * Whether the request asks to switch to {@code next} by {@code Upgrade} (RFC 9113 section
+     * 3.2 calls it h2c; RFC 7540 section 3.2 describes it): cleartext, no body (a body would
+     * have to be read before the switch; we serve such requests over HTTP/1.1, as the RFC
+     * allows), and the HTTP2-Settings field present once.
+     */
+    private static boolean asksForUpgrade(NextProtocol next, RequestHead head, Conn conn) {
+        String token = next == null ? null : next.upgradeToken();
+        return token != null && !(conn instanceof TlsConn) && head.minorVersion == 1
+                && head.bodyLength == RequestHead.NO_BODY && head.headers.containsToken("Upgrade", token)
+                && head.headers.count("HTTP2-Settings") == 1 && head.headers.containsToken("Connection", "HTTP2-Settings");
+    }
+
+    /**
      * Lingering close, as Go's {@code closeWriteAndWait} and RFC 9112 section 9.6 advise: send FIN
      * so the client sees the end of our response, then read and discard what it still sends until
      * it closes or {@link #LINGER_NANOS} pass; only then may the socket close.
@@ -304,6 +391,12 @@ public final class HttpConnection {
         } catch (HttpException e) {
             inputUnread = true;
             sendError(output, "HEAD".equals(head.method), e.status(), e.getMessage());
+            return false;
+        }
+        NextProtocol next = server.nextProtocol();
+        if (asksForUpgrade(next, head, conn)) {
+            output.writeSwitchingProtocols(next.upgradeToken());
+            upgraded = request;
             return false;
         }
         // A response per exchange: threads the handler hands it to may outlive the exchange.
@@ -467,7 +560,7 @@ public final class HttpConnection {
      * Answers {@code status} with a short text body (none to a HEAD request), and closes after it;
      * a response of the server's own, since the application's exchange (if any) has ended.
      */
-    private void sendError(ResponseOutput output, boolean headRequest, int status, String message) {
+    private void sendError(ResponseChannel output, boolean headRequest, int status, String message) {
         // Nothing of this exchange is committed: callers check (the output may still say committed
         // for the previous response, which must not silence this one).
         var response = new HttpResponse(output, new Exchange());

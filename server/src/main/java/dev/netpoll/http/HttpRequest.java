@@ -23,7 +23,12 @@ public final class HttpRequest {
     InputStream body;
     long number;
 
-    HttpRequest(Conn conn) {
+    /**
+     * The request of a connection, refilled for each of its requests; another protocol (an HTTP/2
+     * stream) fills {@link #head()} and sets {@link #body(InputStream)} itself. {@code conn} is the
+     * connection the request came over ({@link TlsConn} when it is encrypted).
+     */
+    public HttpRequest(Conn conn) {
         this.conn = conn;
         this.tls = conn instanceof TlsConn secure ? secure : null;
     }
@@ -101,6 +106,16 @@ public final class HttpRequest {
         head.headers.release();
         trailers.release();
         body = null;
+    }
+
+    /** The head, for the protocol that fills it (an HTTP/2 stream). */
+    public RequestHead head() {
+        return head;
+    }
+
+    /** Sets the body stream; for the protocol that carries the request. */
+    public void body(InputStream stream) {
+        body = stream;
     }
 
     /** The body; empty when the request has none. Reading it sends 100 Continue if asked for. */

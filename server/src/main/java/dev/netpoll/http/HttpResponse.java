@@ -15,7 +15,7 @@ import java.io.OutputStream;
 public final class HttpResponse {
 
     private final HttpHeaders headers = new HttpHeaders();
-    final ResponseOutput output;
+    final ResponseChannel output;
     private final Exchange exchange;
     private final OutputStream body;
     private int status;
@@ -25,10 +25,33 @@ public final class HttpResponse {
     /** The protocol the connection switches to after this response, or null; see {@link #upgrade(Upgrade)}. */
     private Upgrade upgrade;
 
-    HttpResponse(ResponseOutput output, Exchange exchange) {
+    HttpResponse(ResponseChannel output, Exchange exchange) {
         this.output = output;
         this.exchange = exchange;
         this.body = new ExchangeOutput(output, exchange);
+    }
+
+    /**
+     * A response carried by another protocol (an HTTP/2 stream), with an exchange of its own,
+     * begun: status 200, no fields. The protocol's task calls {@link #endExchange()} when the
+     * handler returns and then finishes {@code output} itself.
+     */
+    public HttpResponse(ResponseChannel output, boolean headRequest, boolean acceptsGzip) {
+        this(output, new Exchange());
+        begin(headRequest, false, false, acceptsGzip);
+    }
+
+    /**
+     * Ends the exchange for the application (see {@link Exchange#end()}): false if a thread the
+     * handler handed the response to is inside a body operation right now.
+     */
+    public boolean endExchange() {
+        return exchange.end();
+    }
+
+    /** After {@link #endExchange()} returned false: waits up to {@code nanos} for that thread to leave. */
+    public boolean awaitExchangeExit(long nanos) {
+        return exchange.awaitExit(nanos);
     }
 
     Exchange exchange() {
@@ -169,14 +192,14 @@ public final class HttpResponse {
      * Answers {@code 101 Switching Protocols} and hands the connection to {@code protocol} once the
      * handler returns (RFC 9110 section 7.8): the head says {@code Connection: Upgrade}, the
      * handler sets {@code Upgrade} and the protocol's own fields. The switch is dropped if the
-     * handler fails or the status is changed from 101 before the head is sent. Not for HTTP/1.0,
-     * which has no upgrade.
+     * handler fails or the status is changed from 101 before the head is sent. Only over HTTP/1.1
+     * (see {@link ResponseChannel#canSwitchProtocols}).
      */
     public void upgrade(Upgrade protocol) {
         exchange.checkLive();
         checkUncommitted();
-        if (output.isHttp10()) {
-            throw new IllegalStateException("HTTP/1.0 cannot switch protocols");
+        if (!output.canSwitchProtocols()) {
+            throw new IllegalStateException("this request's protocol cannot switch protocols (HTTP/1.0 and HTTP/2 cannot)");
         }
         status = 101;
         reason = null;

@@ -51,6 +51,8 @@ public final class HttpServer implements AutoCloseable {
     private final List<AcceptLoop> acceptLoops = new CopyOnWriteArrayList<>();
     // The TLS context start() serves the main listener with; null for cleartext. Set before start.
     private volatile TlsContext tls;
+    // The protocol ALPN, a preface or an Upgrade may select (HTTP/2); null for HTTP/1.1 only. Set before start.
+    private volatile NextProtocol nextProtocol;
 
     public HttpServer(HttpConfig config, HttpHandler handler, Transport transport) {
         this(config, handler, transport, "netpoll-conn-");
@@ -117,6 +119,23 @@ public final class HttpServer implements AutoCloseable {
         return bound.localAddress();
     }
 
+    /**
+     * Hands connections to {@code protocol} (HTTP/2) when ALPN, the client's preface or an
+     * {@code Upgrade} request selects it; null serves HTTP/1.1 only. Set before {@link #start}.
+     * TLS contexts must offer its name by ALPN for TLS clients to select it.
+     */
+    public void setNextProtocol(NextProtocol protocol) {
+        if (!listeners.isEmpty()) {
+            throw new IllegalStateException("the next protocol is set before start");
+        }
+        nextProtocol = protocol;
+    }
+
+    /** The protocol connections may be handed to, or null. */
+    public NextProtocol nextProtocol() {
+        return nextProtocol;
+    }
+
     /** Serves HTTPS with {@code context} (null: cleartext). Set before {@link #start}. */
     public void setTls(TlsContext context) {
         if (!listeners.isEmpty()) {
@@ -135,7 +154,8 @@ public final class HttpServer implements AutoCloseable {
         accessLog = log;
     }
 
-    AccessLog accessLog() {
+    /** The access log, or null; a protocol logs each request it served to it. */
+    public AccessLog accessLog() {
         return accessLog;
     }
 
@@ -171,11 +191,13 @@ public final class HttpServer implements AutoCloseable {
         return config;
     }
 
-    HttpHandler handler() {
+    /** The handler every request goes to, whatever protocol carried it. */
+    public HttpHandler handler() {
         return handler;
     }
 
-    NativeBufferPool pool() {
+    /** The server's pool of direct buffers, shared by its protocols. */
+    public NativeBufferPool pool() {
         return pool;
     }
 
@@ -183,16 +205,17 @@ public final class HttpServer implements AutoCloseable {
         return parser;
     }
 
-    boolean isShuttingDown() {
+    public boolean isShuttingDown() {
         return shuttingDown;
     }
 
-    void requestStarted() {
+    /** Counts a request in; every protocol calls this and {@link #requestFinished()} around each request. */
+    public void requestStarted() {
         requestsInFlight.increment();
         requestsTotal.incrementAndGet();
     }
 
-    void requestFinished() {
+    public void requestFinished() {
         requestsInFlight.decrement();
     }
 

@@ -15,6 +15,8 @@ public final class RequestHead {
     String target;
     /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
     int minorVersion;
+    /** 1, or 2 for a request on an HTTP/2 stream. */
+    int majorVersion = 1;
     final HttpHeaders headers = new HttpHeaders();
     /** Content length, {@link #NO_BODY} or {@link #CHUNKED}. */
     long bodyLength;
@@ -33,7 +35,22 @@ public final class RequestHead {
     }
 
     public String version() {
-        return minorVersion == 1 ? "HTTP/1.1" : "HTTP/1.0";
+        return majorVersion == 2 ? "HTTP/2.0" : minorVersion == 1 ? "HTTP/1.1" : "HTTP/1.0";
+    }
+
+    /**
+     * Fills the head of a request that arrived on an HTTP/2 stream: its pseudo-header fields
+     * made into a request line, and the body length from {@code content-length} (-1, like
+     * {@link #CHUNKED}, when the body is delimited by the end of the stream). The header fields
+     * go into {@link #headers()}.
+     */
+    public void setHttp2(String method, String target, long bodyLength) {
+        this.method = method;
+        this.target = target;
+        this.majorVersion = 2;
+        this.minorVersion = 0;
+        this.bodyLength = bodyLength;
+        this.keepAlive = true;
     }
 
     public int minorVersion() {
@@ -65,6 +82,7 @@ public final class RequestHead {
         method = null;
         target = null;
         minorVersion = 1;
+        majorVersion = 1;
         headers.clear();
         bodyLength = NO_BODY;
         keepAlive = false;

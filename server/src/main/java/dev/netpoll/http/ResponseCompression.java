@@ -58,7 +58,7 @@ public record ResponseCompression(boolean enabled, List<String> mimeTypes, long 
     }
 
     /** Whether a body of {@code contentType} is to be compressed. */
-    boolean compresses(String contentType) {
+    public boolean compresses(String contentType) {
         if (contentType == null) {
             return false;
         }

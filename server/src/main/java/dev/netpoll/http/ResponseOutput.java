@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Owned by the connection's task; the buffer is borrowed per response and returned by
  * {@link #release()}.
  */
-final class ResponseOutput extends OutputStream {
+final class ResponseOutput extends OutputStream implements ResponseChannel {
 
     static final int HEAD_ROOM = 2048;
     // "\r\n" after a chunk plus the last chunk "0\r\n\r\n".
@@ -59,7 +59,8 @@ final class ResponseOutput extends OutputStream {
         this.config = config;
     }
 
-    void begin(HttpResponse response, boolean headRequest, boolean http10, boolean acceptsGzip) {
+    @Override
+    public void begin(HttpResponse response, boolean headRequest, boolean http10, boolean acceptsGzip) {
         this.response = response;
         this.acceptsGzip = acceptsGzip;
         if (gzip != null) {
@@ -77,15 +78,18 @@ final class ResponseOutput extends OutputStream {
         pos = HEAD_ROOM;
     }
 
-    boolean isCommitted() {
+    @Override
+    public boolean isCommitted() {
         return committed;
     }
 
-    boolean isHttp10() {
-        return http10;
+    @Override
+    public boolean canSwitchProtocols() {
+        return !http10;
     }
 
-    boolean isHeadRequest() {
+    @Override
+    public boolean isHeadRequest() {
         return headRequest;
     }
 
@@ -94,12 +98,14 @@ final class ResponseOutput extends OutputStream {
         return closeDelimited || (response.closeRequested() && response.pendingUpgrade() == null);
     }
 
-    long bytesWritten() {
+    @Override
+    public long bytesWritten() {
         return written;
     }
 
     /** Drops the buffered body of an uncommitted response (for reset and error pages). */
-    void discardBuffered() {
+    @Override
+    public void discardBuffered() {
         if (committed) {
             throw new IllegalStateException("response already committed");
         }
@@ -158,7 +164,8 @@ final class ResponseOutput extends OutputStream {
     }
 
     /** Ends the response: sends the rest, the last chunk, and checks the declared length. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
         if (finished) {
             return;
         }
@@ -169,6 +176,12 @@ final class ResponseOutput extends OutputStream {
             response.requestClose();
             throw new IOException("response body of " + written + " bytes is shorter than its Content-Length of " + declared);
         }
+    }
+
+    /** Writes the {@code 101} that switches the connection to {@code protocol} (an Upgrade token). */
+    void writeSwitchingProtocols(String protocol) throws IOException {
+        writeFully(ByteBuffer.wrap(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: " + protocol
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** Writes "HTTP/1.1 100 Continue" ahead of the final response. */

@@ -205,6 +205,29 @@ final class ContainerRequest implements HttpServletRequest {
 
     // ---- connection and addressing
 
+    /** True once the body has been read to its end, or when the request has none (Servlet 6.1). */
+    @Override
+    public boolean isTrailerFieldsReady() {
+        return body.finished();
+    }
+
+    /**
+     * The trailer fields of a chunked HTTP/1.1 body or of an HTTP/2 stream, names in lower case,
+     * repeated fields joined with commas; empty when there were none.
+     */
+    @Override
+    public Map<String, String> getTrailerFields() {
+        if (!isTrailerFieldsReady()) {
+            throw new IllegalStateException("the request body has not been read to its end: its trailer fields are not ready");
+        }
+        var trailers = http.trailers();
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < trailers.size(); i++) {
+            fields.merge(trailers.name(i).toLowerCase(java.util.Locale.ROOT), trailers.value(i), (a, b) -> a + "," + b);
+        }
+        return fields;
+    }
+
     @Override
     public String getProtocol() {
         return http.version();

@@ -21,8 +21,10 @@ final class RequestBodyAccess {
     private final HttpRequest http;
     private final ContainerRequest request;
     private String characterEncoding;
-    private ServletInputStream inputStream;
+    private RequestBodyStream inputStream;
     private BufferedReader reader;
+    /** The stream under {@code reader}, to tell when the body has ended. */
+    private RequestBodyStream readerStream;
 
     RequestBodyAccess(HttpRequest http, ContainerRequest request, String characterEncoding) {
         this.http = http;
@@ -91,9 +93,22 @@ final class RequestBodyAccess {
             throw new IllegalStateException("getInputStream() was already called for this request");
         }
         if (reader == null) {
-            reader = new BufferedReader(new InputStreamReader(new RequestBodyStream(http.body(), request), charset()));
+            readerStream = new RequestBodyStream(http.body(), request);
+            reader = new BufferedReader(new InputStreamReader(readerStream, charset()));
         }
         return reader;
+    }
+
+    /**
+     * Whether the body has been read to its end (or there is none), so that its trailer fields,
+     * if any, have arrived: Servlet 6.1's {@code isTrailerFieldsReady}.
+     */
+    boolean finished() {
+        if (!http.isChunked() && http.contentLength() == 0) {
+            return true;
+        }
+        RequestBodyStream stream = inputStream != null ? inputStream : readerStream;
+        return stream != null && stream.isFinished();
     }
 
     /** Whether the application took the body through the input stream or the reader. */

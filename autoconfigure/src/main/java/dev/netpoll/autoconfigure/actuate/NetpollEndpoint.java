@@ -64,7 +64,8 @@ public class NetpollEndpoint {
     public record TaskGroup(int count, List<Task> listed) {
     }
 
-    public record Task(String remoteAddress, long ageMillis, long requests, String request) {
+    /** One connection's task; {@code streams} lists an HTTP/2 connection's streams in progress, each on a task of its own. */
+    public record Task(String remoteAddress, long ageMillis, long requests, String request, List<String> streams) {
     }
 
     @ReadOperation
@@ -126,7 +127,8 @@ public class NetpollEndpoint {
             if (group.size() < MAX_LISTED) {
                 InetSocketAddress remote = connection.conn().remoteAddress();
                 group.add(new Task(remote == null ? null : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
-                        now - connection.openedAtMillis(), connection.requests(), connection.currentRequest()));
+                        now - connection.openedAtMillis(), connection.requests(), connection.currentRequest(),
+                        connection.requestsInProgress()));
             }
         }
         Map<String, TaskGroup> tasks = new LinkedHashMap<>();

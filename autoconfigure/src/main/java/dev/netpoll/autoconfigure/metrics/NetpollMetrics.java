@@ -96,6 +96,10 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
                 .description("Times accepting paused because max-connections were open").tags(tags).register(registry));
         meters.add(Gauge.builder("netpoll.requests.active", server, engine(HttpServer::requestsInFlight))
                 .description("Requests being served now").tags(tags).register(registry));
+        meters.add(Gauge.builder("netpoll.http2.streams.active", server,
+                        engine(e -> e.nextProtocol() instanceof dev.netpoll.http2.Http2Protocol h2 ? h2.activeStreams() : 0))
+                .description("HTTP/2 streams whose request is in progress now, on every connection (each runs on a task of its own)")
+                .tags(tags).register(registry));
         meters.add(FunctionCounter.builder("netpoll.poller.waits", server, stat(RuntimeStats::pollerWaits))
                 .description("epoll_wait calls").tags(tags).register(registry));
         meters.add(FunctionCounter.builder("netpoll.poller.events", server, stat(RuntimeStats::pollerEvents))

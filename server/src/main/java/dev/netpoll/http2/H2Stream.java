@@ -1,0 +1,72 @@
+package dev.netpoll.http2;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One stream (RFC 9113 section 5.1), as the server sees it. The states we pass through:
+ *
+ * <pre>
+ *   idle --HEADERS--> open --END_STREAM received--> half-closed (remote) --response ends--> closed
+ *   idle --HEADERS+END_STREAM--> half-closed (remote)
+ *   open --response ends before the request body--> closed (we send RST_STREAM NO_ERROR, section 8.1)
+ *   any --RST_STREAM sent or received--> closed
+ * </pre>
+ *
+ * "Response ends" is the stream's task finishing; the stream leaves the connection's table then,
+ * so a stream counts against SETTINGS_MAX_CONCURRENT_STREAMS until its handler has returned,
+ * even after a reset (what defeats rapid reset's unbounded work, CVE-2023-44487).
+ *
+ * <p>Ownership: {@code remoteEnded}, {@code declaredLength} and {@code received} are the reading
+ * task's ({@code remoteEnded} is volatile because the stream's task reads it when it ends);
+ * {@code sendWindow} and {@code parkedOnWindow} are guarded by the writer's flow lock;
+ * {@code recvWindow} is atomic (the reader takes, the stream's task gives back);
+ * {@code unacked} is the stream task's; {@code resetCode} is written once by whoever resets.
+ */
+final class H2Stream {
+
+    final int id;
+    final StreamInput input;
+    long sendWindow;
+    boolean parkedOnWindow;
+    final AtomicInteger recvWindow;
+    int unacked;
+    volatile boolean remoteEnded;
+    long declaredLength = -1;
+    long received;
+    /** -1 while the stream is live; the RST_STREAM code once it is reset, by either side. */
+    private volatile int resetCode = -1;
+    /** The request line, for the runtime view; set before the task starts. */
+    volatile String requestLine = "";
+    /** Where trailers go: the request's; filled by the reader before it ends the input. */
+    dev.netpoll.http.HttpHeaders trailers;
+    /** The stream's task, interrupted when the connection is closed at once. */
+    volatile Thread task;
+
+    H2Stream(int id, long sendWindow, int recvWindow, StreamInput input) {
+        this.id = id;
+        this.sendWindow = sendWindow;
+        this.recvWindow = new AtomicInteger(recvWindow);
+        this.input = input;
+    }
+
+    /** Marks the stream reset; false if it already was (the first code stands). */
+    boolean reset(int code) {
+        if (resetCode >= 0) {
+            return false;
+        }
+        resetCode = code;
+        return true;
+    }
+
+    boolean isReset() {
+        return resetCode >= 0;
+    }
+
+    void checkWritable() throws IOException {
+        int code = resetCode;
+        if (code >= 0) {
+            throw new StreamResetException(id, code);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.netpoll.http2;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Receive-side flow control (RFC 9113 section 6.9): how much request body the client may still
+ * send on the connection and on each stream, and the WINDOW_UPDATEs that give read bytes back.
+ * Updates are sent only once half a window has been read, so that an application reading a few
+ * bytes at a time does not cost a frame per read.
+ *
+ * <p>The reading task takes from the windows as DATA arrives; stream tasks give back as the
+ * application reads. The connection's window and its pending credit are atomic; a stream's
+ * window is {@link H2Stream#recvWindow} (atomic) and its pending credit {@link H2Stream#unacked}
+ * (the stream task's).
+ */
+final class ReceiveWindows {
+
+    private final FrameWriter writer;
+    private final int connectionWindow;
+    private final int streamWindow;
+    private final AtomicInteger window;
+    /** Bytes read by applications (or dropped) and not yet given back on stream 0. */
+    private final AtomicInteger pending = new AtomicInteger();
+
+    ReceiveWindows(FrameWriter writer, int connectionWindow, int streamWindow) {
+        this.writer = writer;
+        this.connectionWindow = connectionWindow;
+        this.streamWindow = streamWindow;
+        this.window = new AtomicInteger(connectionWindow);
+    }
+
+    /** Reader: a DATA frame of {@code length} bytes arrived; false if it passes the connection window. */
+    boolean takeConnection(int length) {
+        if (length > window.get()) {
+            return false;
+        }
+        window.addAndGet(-length);
+        return true;
+    }
+
+    /** Reader: the frame's share of the stream's window; false if it passes it. */
+    boolean takeStream(H2Stream s, int length) {
+        if (length > s.recvWindow.get()) {
+            return false;
+        }
+        s.recvWindow.addAndGet(-length);
+        return true;
+    }
+
+    /** Bytes nobody will read (padding, a closed stream's DATA): back to the stream at once. */
+    void returnToStream(H2Stream s, int n) throws IOException {
+        s.recvWindow.addAndGet(n);
+        writer.windowUpdate(s.id, n);
+    }
+
+    /** Stream task: the application read {@code n} bytes of the stream's body. */
+    void consumed(H2Stream s, int n) {
+        try {
+            if (!s.remoteEnded && !s.isReset()) {
+                s.unacked += n;
+                if (s.unacked >= streamWindow / 2) {
+                    int credit = s.unacked;
+                    s.unacked = 0;
+                    s.recvWindow.addAndGet(credit);
+                    writer.windowUpdate(s.id, credit);
+                }
+            }
+        } catch (IOException e) {
+            // the connection is failing; the reader sees it
+        }
+        giveBack(n);
+    }
+
+    /** Returns {@code n} bytes to the connection window, in WINDOW_UPDATEs of at least half the window. */
+    void giveBack(int n) {
+        int now = pending.addAndGet(n);
+        if (now >= connectionWindow / 2 && pending.compareAndSet(now, 0)) {
+            window.addAndGet(now);
+            try {
+                writer.windowUpdate(0, now);
+            } catch (IOException e) {
+                // the connection is failing; the reader sees it
+            }
+        }
+    }
+}

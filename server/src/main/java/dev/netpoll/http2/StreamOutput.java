@@ -1,0 +1,258 @@
+package dev.netpoll.http2;
+
+import dev.netpoll.http.DateCache;
+import dev.netpoll.http.GzipEncoder;
+import dev.netpoll.http.HttpConfig;
+import dev.netpoll.http.HttpHeaders;
+import dev.netpoll.http.HttpResponse;
+import dev.netpoll.http.HttpStatus;
+import dev.netpoll.http.ResponseChannel;
+import dev.netpoll.http.ResponseCompression;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A response on an HTTP/2 stream (RFC 9113 section 8.1): the head as a HEADERS frame, the body
+ * as DATA frames no larger than the peer allows, END_STREAM on the last. The body is buffered up
+ * to one frame; a response that fits is sent as HEADERS + DATA in one write with its
+ * content-length, as HTTP/1.1 sends head and body together. Framing headers of HTTP/1.1
+ * (Connection, Transfer-Encoding, Keep-Alive, Upgrade) are dropped: section 8.2.2 forbids them.
+ *
+ * <p>Owned by whichever thread holds the response's exchange, and by the stream's task for
+ * {@link #finish}; the two never overlap (the exchange has ended before the task finishes).
+ */
+final class StreamOutput implements ResponseChannel {
+
+    private final H2Stream stream;
+    private final FrameWriter writer;
+    private final HttpConfig config;
+    private HttpResponse response;
+    private boolean headRequest;
+    private boolean committed;
+    private boolean finished;
+    private long written;
+    private byte[] buffer = new byte[0];
+    private int pos;
+    private boolean acceptsGzip;
+    /** The gzip coder of this response, decided at commit as on HTTP/1.1; null when sent identity-coded. */
+    private GzipEncoder gzip;
+    /** Whether this response is gzip-coded; decided at commit. */
+    private boolean gzipCoded;
+
+    StreamOutput(H2Stream stream, FrameWriter writer, HttpConfig config) {
+        this.stream = stream;
+        this.writer = writer;
+        this.config = config;
+    }
+
+    @Override
+    public void begin(HttpResponse response, boolean headRequest, boolean http10, boolean acceptsGzip) {
+        this.response = response;
+        this.headRequest = headRequest;
+        this.acceptsGzip = acceptsGzip;
+        endGzip();
+        gzipCoded = false;
+        committed = false;
+        finished = false;
+        written = 0;
+        pos = 0;
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    @Override
+    public boolean isHeadRequest() {
+        return headRequest;
+    }
+
+    @Override
+    public void discardBuffered() {
+        if (committed) {
+            throw new IllegalStateException("response already committed");
+        }
+        pos = 0;
+        written = 0;
+    }
+
+    @Override
+    public long bytesWritten() {
+        return written;
+    }
+
+    private boolean sendsBody() {
+        return !headRequest && !HttpStatus.forbidsBody(response.status());
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            throw new IOException("response already finished");
+        }
+        stream.checkWritable();
+        long declared = response.contentLength();
+        if (declared >= 0 && written + len > declared) {
+            throw new IOException("response body exceeds its Content-Length of " + declared);
+        }
+        written += len;
+        if (!sendsBody()) {
+            return;
+        }
+        int frame = writer.peerMaxFrameSize();
+        while (len > 0) {
+            if (pos == frame) {
+                send(false);
+            }
+            if (pos == buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.min(frame, Math.max(512, Math.max(buffer.length * 2, len))));
+            }
+            int n = Math.min(buffer.length - pos, len);
+            System.arraycopy(b, off, buffer, pos, n);
+            pos += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!finished) {
+            send(false);
+        }
+    }
+
+    @Override
+    public void finish() throws IOException {
+        if (finished) {
+            return;
+        }
+        long declared = response.contentLength();
+        if (declared >= 0 && written < declared && sendsBody()) {
+            // END_STREAM would pass a short body off as complete; a reset says it is not.
+            send(false);
+            finished = true;
+            throw new IOException("response body of " + written + " bytes is shorter than its Content-Length of " + declared);
+        }
+        send(true);
+        finished = true;
+    }
+
+    /** Sends the head if not yet sent and the buffered body; with {@code last}, ends the stream. */
+    private void send(boolean last) throws IOException {
+        byte[] data = buffer;
+        int length = pos;
+        pos = 0;
+        boolean wasCommitted = committed;
+        if (!committed) {
+            if (!sendsBody()) {
+                length = 0;
+            }
+            if (compressible(last, length)) {
+                gzip = new GzipEncoder();
+                gzipCoded = true;
+            }
+        }
+        if (gzip != null) {
+            data = gzip.encode(java.nio.ByteBuffer.wrap(buffer), 0, length, last);
+            length = data.length;
+            if (last) {
+                gzip = null; // encode(last) ended the deflater
+            }
+        }
+        if (!wasCommitted) {
+            HeaderBlock block = head(last, length);
+            committed = true;
+            if (length == 0) {
+                writer.headers(stream.id, block, last, null, 0, -1);
+                return;
+            }
+            int n = writer.reserve(stream, length);
+            writer.headers(stream.id, block, last && n == length, data, 0, n);
+            sendData(data, n, length, last);
+            return;
+        }
+        if (length == 0) {
+            if (last) {
+                writer.data(stream.id, data, 0, 0, true);
+            }
+            return;
+        }
+        sendData(data, 0, length, last);
+    }
+
+    /** Sends {@code data[from, to)} as DATA frames as the windows allow. */
+    private void sendData(byte[] data, int from, int to, boolean last) throws IOException {
+        while (from < to) {
+            int n = writer.reserve(stream, to - from);
+            writer.data(stream.id, data, from, n, last && from + n == to);
+            from += n;
+        }
+    }
+
+    /** Whether to gzip this response: decided once, at commit, by the rules HTTP/1.1 follows (ResponseCompression). */
+    private boolean compressible(boolean last, int buffered) {
+        ResponseCompression policy = config.compression();
+        HttpHeaders headers = response.headers();
+        if (!policy.enabled() || !acceptsGzip || !sendsBody() || response.status() == 206
+                || headers.contains("Content-Encoding") || headers.contains("Content-Range")
+                || !policy.compresses(headers.get("Content-Type"))) {
+            return false;
+        }
+        long size = last ? buffered : response.contentLength();
+        return size < 0 || size >= policy.minResponseSize();
+    }
+
+    /** The stream is done: a gzip coder cut short frees its deflater. */
+    void endGzip() {
+        if (gzip != null) {
+            gzip.end();
+            gzip = null;
+        }
+    }
+
+    /** The response's header block: {@code :status}, the fields in lower case, date, server, content-length. */
+    private HeaderBlock head(boolean last, int length) {
+        int status = response.status();
+        HttpHeaders headers = response.headers();
+        var block = new HeaderBlock(64 + headers.size() * 40);
+        HpackEncoder.status(status, block);
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i).toLowerCase(Locale.ROOT);
+            if (RequestFields.isConnectionSpecific(name) || name.equals("content-length")) {
+                continue;
+            }
+            HpackEncoder.field(name, headers.value(i), block);
+        }
+        if (!headers.contains("Date")) {
+            HpackEncoder.field("date", new String(DateCache.now(), StandardCharsets.ISO_8859_1), block);
+        }
+        ResponseCompression policy = config.compression();
+        if (gzipCoded) {
+            HpackEncoder.field("content-encoding", "gzip", block);
+        }
+        if (policy.enabled() && !HttpStatus.forbidsBody(status) && policy.compresses(headers.get("Content-Type"))
+                && !headers.containsToken("Vary", "Accept-Encoding") && !"*".equals(headers.get("Vary"))) {
+            // Caches must key on Accept-Encoding whenever the answer could have been either.
+            HpackEncoder.field("vary", "accept-encoding", block);
+        }
+        String server = config.serverHeader();
+        if (server != null && !server.isEmpty() && !headers.contains("Server")) {
+            HpackEncoder.field("server", server, block);
+        }
+        long declared = response.contentLength();
+        if (gzipCoded) {
+            if (last) {
+                HpackEncoder.field("content-length", Long.toString(length), block);
+            }
+        } else if (declared >= 0 && (status != 304 || declared > 0) && status >= 200 && status != 204) {
+            HpackEncoder.field("content-length", Long.toString(declared), block);
+        } else if (last && sendsBody()) {
+            HpackEncoder.field("content-length", Long.toString(written), block);
+        }
+        return block;
+    }
+}
