@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Ownership: {@code remoteEnded}, {@code declaredLength} and {@code received} are the reading
  * task's ({@code remoteEnded} is volatile because the stream's task reads it when it ends);
+ * {@code localEnded} is the stream's task's, volatile for the reader;
  * {@code sendWindow} and {@code parkedOnWindow} are guarded by the writer's flow lock;
  * {@code recvWindow} is atomic (the reader takes, the stream's task gives back);
  * {@code unacked} is the stream task's; {@code resetCode} is written once by whoever resets.
@@ -32,6 +33,12 @@ final class H2Stream {
     final AtomicInteger recvWindow;
     int unacked;
     volatile boolean remoteEnded;
+    /**
+     * Set by the stream's task just before it hands the frame with END_STREAM to the writer: from
+     * then on the peer may see the stream closed, so the reader must too, although the stream
+     * stays in the table until its task has returned.
+     */
+    volatile boolean localEnded;
     long declaredLength = -1;
     long received;
     /** -1 while the stream is live; the RST_STREAM code once it is reset, by either side. */

@@ -442,7 +442,7 @@ final class Http2Connection implements NextProtocol.Session {
 
     /** Section 8.1: trailers end the stream; a second HEADERS without END_STREAM is malformed. */
     private void trailers(int id, H2Stream s, boolean endStream, RequestFields fields) throws Http2Exception {
-        if (s == null) {
+        if (s == null || s.remoteEnded && s.localEnded) {
             throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id + " (section 5.1)");
         }
         if (s.isReset()) {

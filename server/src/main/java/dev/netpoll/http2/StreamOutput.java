@@ -167,16 +167,19 @@ final class StreamOutput implements ResponseChannel {
             HeaderBlock block = head(last, length);
             committed = true;
             if (length == 0) {
+                stream.localEnded |= last;
                 writer.headers(stream.id, block, last, null, 0, -1);
                 return;
             }
             int n = writer.reserve(stream, length);
+            stream.localEnded |= last && n == length;
             writer.headers(stream.id, block, last && n == length, data, 0, n);
             sendData(data, n, length, last);
             return;
         }
         if (length == 0) {
             if (last) {
+                stream.localEnded = true;
                 writer.data(stream.id, data, 0, 0, true);
             }
             return;
@@ -188,6 +191,7 @@ final class StreamOutput implements ResponseChannel {
     private void sendData(byte[] data, int from, int to, boolean last) throws IOException {
         while (from < to) {
             int n = writer.reserve(stream, to - from);
+            stream.localEnded |= last && from + n == to;
             writer.data(stream.id, data, from, n, last && from + n == to);
             from += n;
         }
