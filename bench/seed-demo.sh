@@ -59,7 +59,7 @@ demo() {
     local rps p99 ok
     rps=$(awk '/Requests\/sec:/ {print $2}' "$work/hey.out")
     p99=$(awk '$1=="99%" && $2=="in" {print $3}' "$work/hey.out")
-    ok=$(awk '/\[200\]/ {print $2}' "$work/hey.out")
+    ok=$(awk '$1=="[200]" {print $2; exit}' "$work/hey.out")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$rps" "$p99" "${ok:-0}" "$max_threads" >>"$results"
     echo "$name run $run: $rps req/s p99=${p99}s 200s=${ok:-0} max threads=$max_threads" >&2
     if grep -q "Error distribution" "$work/hey.out"; then sed -n '/Error distribution/,$p' "$work/hey.out" >&2; fi
@@ -98,7 +98,13 @@ out="$root/bench/results/seed-demo-$stamp.md"
   echo "|---|---|---|---|---|"
   python3 - "$results" <<'PY'
 import statistics, sys
-rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+def number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+rows = [r for r in (line.rstrip("\n").split("\t") for line in open(sys.argv[1]))
+        if len(r) >= 4 and number(r[2]) is not None and number(r[3]) is not None]
 names = list(dict.fromkeys(r[0] for r in rows))
 med = {n: (statistics.median(float(r[2]) for r in rows if r[0] == n),
            statistics.median(float(r[3]) for r in rows if r[0] == n)) for n in names}
