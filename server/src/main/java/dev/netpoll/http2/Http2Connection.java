@@ -365,6 +365,9 @@ final class Http2Connection implements NextProtocol.Session {
             listSize = decoder.decode(block.bytes, block.length, config.maxHeaderListSize(), fields);
         } catch (HpackException e) {
             throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage() + " (RFC 7541)");
+        } catch (RuntimeException e) {
+            // A decoder bug that a crafted block reaches must still end in GOAWAY, not escape serve().
+            throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, "header block not decodable: " + e + " (RFC 7541)");
         }
         fields.complete();
         if (trailers) {
