@@ -78,11 +78,16 @@ final class StreamInput extends InputStream {
         }
     }
 
-    /** The stream was reset or the connection ended: reads fail from now on. Returns the bytes dropped unread. */
+    /**
+     * The stream was reset or the connection ended: returns the bytes dropped unread. Reads fail
+     * from now on unless the whole body had arrived and been read: a body whose end arrived but
+     * whose data is dropped here must not read as a clean end of stream, or the handler would
+     * take a truncated body as complete.
+     */
     int fail(IOException cause) {
         lock.lock();
         try {
-            if (failure == null && !ended) {
+            if (failure == null && (!ended || buffered > 0)) {
                 failure = cause;
             }
             int dropped = buffered;
