@@ -327,7 +327,10 @@ final class Http2Connection implements NextProtocol.Session {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "request body of " + s.received
                     + (end ? "" : "+") + " bytes does not match content-length " + s.declaredLength + " (section 8.1.1)");
         }
-        s.input.offer(reader.payload, from, data);
+        if (!s.input.offer(reader.payload, from, data)) {
+            // Reset by its task since the check above: the data is dropped, its credit must not be.
+            windows.giveBack(data);
+        }
         if (end) {
             s.remoteEnded = true;
             s.input.end();

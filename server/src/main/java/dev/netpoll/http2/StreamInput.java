@@ -49,19 +49,25 @@ final class StreamInput extends InputStream {
         beforeFirstRead = hook;
     }
 
-    /** Reader: a DATA frame's data. */
-    void offer(byte[] data, int off, int len) {
+    /**
+     * Reader: a DATA frame's data. False if the stream failed meanwhile and the data was dropped:
+     * nobody will read it, so the reader gives its window back (the reset may land between the
+     * reader's own check and this call).
+     */
+    boolean offer(byte[] data, int off, int len) {
         if (len == 0) {
-            return;
+            return true;
         }
         byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
         lock.lock();
         try {
-            if (failure == null) {
-                chunks.add(copy);
-                buffered += len;
-                arrived.signalAll();
+            if (failure != null) {
+                return false;
             }
+            chunks.add(copy);
+            buffered += len;
+            arrived.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }

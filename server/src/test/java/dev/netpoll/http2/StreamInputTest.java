@@ -17,6 +17,21 @@ class StreamInputTest {
     }
 
     @Test
+    void dataOfferedAfterAResetIsReportedDroppedSoItsWindowCanBeGivenBack() {
+        var input = input();
+        input.fail(new StreamResetException(1, ErrorCode.NO_ERROR));
+        assertThat(input.offer(new byte[] {1, 2, 3}, 0, 3)).isFalse();
+        assertThat(input.available()).isZero();
+    }
+
+    @Test
+    void dataOfferedToALiveStreamIsKept() {
+        var input = input();
+        assertThat(input.offer(new byte[] {1, 2, 3}, 0, 3)).isTrue();
+        assertThat(input.available()).isEqualTo(3);
+    }
+
+    @Test
     void aCompleteBodyDroppedUnreadByAResetFailsInsteadOfEndingCleanly() {
         var input = input();
         input.offer("abc".getBytes(StandardCharsets.US_ASCII), 0, 3);
