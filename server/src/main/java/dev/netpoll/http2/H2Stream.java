@@ -49,6 +49,13 @@ final class H2Stream {
     dev.netpoll.http.HttpHeaders trailers;
     /** The stream's task, interrupted when the connection is closed at once. */
     volatile Thread task;
+    /**
+     * Orders a 100 Continue (sent by whichever thread first reads the body) before the final
+     * response's HEADERS (sent by whichever thread holds the response): a 1xx after the final
+     * status is a protocol error on the client's side (section 8.1). Guards {@code finalStarted}.
+     */
+    private final java.util.concurrent.locks.ReentrantLock head = new java.util.concurrent.locks.ReentrantLock();
+    private boolean finalStarted;
 
     H2Stream(int id, long sendWindow, int recvWindow, StreamInput input) {
         this.id = id;
@@ -64,6 +71,32 @@ final class H2Stream {
         }
         resetCode = code;
         return true;
+    }
+
+    /** The response output: its final HEADERS goes out next. Waits for a 100 Continue being written. */
+    void finalHeadersNext() {
+        head.lock();
+        try {
+            finalStarted = true;
+        } finally {
+            head.unlock();
+        }
+    }
+
+    /** Writes a 1xx with {@code send} unless the final response has begun or the stream was reset. */
+    void informational(IoAction send) throws IOException {
+        head.lock();
+        try {
+            if (!finalStarted && !isReset()) {
+                send.run();
+            }
+        } finally {
+            head.unlock();
+        }
+    }
+
+    interface IoAction {
+        void run() throws IOException;
     }
 
     boolean isReset() {

@@ -488,7 +488,7 @@ final class Http2Connection implements NextProtocol.Session {
         var out = new HeaderBlock(8);
         HpackEncoder.status(100, out);
         try {
-            writer.headers(s.id, out, false, null, 0, -1);
+            s.informational(() -> writer.headers(s.id, out, false, null, 0, -1));
         } catch (IOException e) {
             // the read that follows fails the same way
         }

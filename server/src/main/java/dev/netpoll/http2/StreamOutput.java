@@ -171,6 +171,8 @@ final class StreamOutput implements ResponseChannel {
     private void send(boolean last) throws IOException {
         // last: the body ends here (gzip finishes, the length is known); end: so does the stream.
         boolean end = last && !trailersFollow;
+        // Every path below writes a frame; none may follow our own RST_STREAM (section 5.1).
+        stream.checkWritable();
         byte[] data = buffer;
         int length = pos;
         pos = 0;
@@ -194,6 +196,7 @@ final class StreamOutput implements ResponseChannel {
         if (!wasCommitted) {
             HeaderBlock block = head(last, length);
             committed = true;
+            stream.finalHeadersNext();
             if (length == 0) {
                 stream.localEnded |= end;
                 writer.headers(stream.id, block, end, null, 0, -1);
