@@ -63,7 +63,21 @@ final class Http2Connection implements NextProtocol.Session {
      */
     private final java.util.concurrent.locks.ReentrantLock admission = new java.util.concurrent.locks.ReentrantLock();
     private int goAwayLastId = -1;
-    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Whether serve() has sent our SETTINGS and started the upgraded stream; until then a graceful
+     * shutdown is only queued ({@code drainQueued}), since a GOAWAY may not precede our preface
+     * (section 3.4) and draining an empty table would end the connection before stream 1 ran.
+     * Both guarded by {@code admission}.
+     */
+    private boolean started;
+    private boolean drainQueued;
+    /** The first graceful shutdown claims the GOAWAY. */
+    private final java.util.concurrent.atomic.AtomicBoolean shutdownBegun = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Set once our GOAWAY is written: from then on the last stream to end closes our side. Not
+     * before, or a stream ending in between would send FIN with no GOAWAY ahead of it.
+     */
+    private volatile boolean draining;
     /**
      * Once drained or after a connection error: until when the reader waits for the client to
      * close (Go's closeWriteAndWait); 0 before.
@@ -105,6 +119,17 @@ final class Http2Connection implements NextProtocol.Session {
             if (upgraded != null) {
                 startUpgradedStream();
             }
+            boolean drain;
+            admission.lock();
+            try {
+                started = true;
+                drain = drainQueued;
+            } finally {
+                admission.unlock();
+            }
+            if (drain) {
+                shutdownGracefully();
+            }
             if (tls != null || upgraded != null) {
                 readPreface();
             }
@@ -122,12 +147,16 @@ final class Http2Connection implements NextProtocol.Session {
 
     @Override
     public void shutdownGracefully() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
         int last;
         admission.lock();
         try {
+            if (!started) {
+                drainQueued = true; // serve() applies it once our preface and stream 1 are out
+                return;
+            }
+            if (!shutdownBegun.compareAndSet(false, true)) {
+                return;
+            }
             last = maxClientStreamId;
             goAwayLastId = last;
         } finally {
@@ -139,6 +168,7 @@ final class Http2Connection implements NextProtocol.Session {
             conn.close();
             return;
         }
+        draining = true;
         finishIfDrained();
     }
 
@@ -148,7 +178,7 @@ final class Http2Connection implements NextProtocol.Session {
      * the client's own close (or the idle deadline, or a forced close).
      */
     private void finishIfDrained() {
-        if (draining.get() && streams.isEmpty()) {
+        if (draining && streams.isEmpty()) {
             try {
                 conn.shutdownOutput();
             } catch (IOException e) {
@@ -178,7 +208,7 @@ final class Http2Connection implements NextProtocol.Session {
     @Override
     public String activity() {
         // Few distinct values: the runtime view groups connections by activity.
-        return draining.get() ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
+        return shutdownBegun.get() ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
                 : "HTTP/2 (streams in progress)";
     }
 
@@ -747,7 +777,7 @@ final class Http2Connection implements NextProtocol.Session {
         streams.remove(s.id);
         protocol.streamClosed();
         if (streams.isEmpty()) {
-            if (draining.get()) {
+            if (draining) {
                 finishIfDrained();
             } else {
                 conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());
