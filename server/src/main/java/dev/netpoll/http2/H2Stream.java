@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code localEnded} is the stream's task's, volatile for the reader;
  * {@code sendWindow} and {@code parkedOnWindow} are guarded by the writer's flow lock;
  * {@code recvWindow} is atomic (the reader takes, the stream's task gives back);
- * {@code unacked} is the stream task's; {@code resetCode} is written once by whoever resets.
+ * {@code unacked} is the stream task's; {@code resetCode} is set once, by CAS, by whoever resets first.
  */
 final class H2Stream {
 
@@ -57,6 +57,16 @@ final class H2Stream {
     private final java.util.concurrent.locks.ReentrantLock head = new java.util.concurrent.locks.ReentrantLock();
     private boolean finalStarted;
 
+    private static final java.lang.invoke.VarHandle RESET_CODE;
+
+    static {
+        try {
+            RESET_CODE = java.lang.invoke.MethodHandles.lookup().findVarHandle(H2Stream.class, "resetCode", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     H2Stream(int id, long sendWindow, int recvWindow, StreamInput input) {
         this.id = id;
         this.sendWindow = sendWindow;
@@ -64,13 +74,13 @@ final class H2Stream {
         this.input = input;
     }
 
-    /** Marks the stream reset; false if it already was (the first code stands). */
+    /**
+     * Marks the stream reset; false if it already was (the first code stands). A CAS: the reader
+     * (the client's RST_STREAM) and the stream's task (our own reset) may race, and only the
+     * winner may send RST_STREAM.
+     */
     boolean reset(int code) {
-        if (resetCode >= 0) {
-            return false;
-        }
-        resetCode = code;
-        return true;
+        return RESET_CODE.compareAndSet(this, -1, code);
     }
 
     /** The response output: its final HEADERS goes out next. Waits for a 100 Continue being written. */
