@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code localEnded} is the stream's task's, volatile for the reader;
  * {@code sendWindow} and {@code parkedOnWindow} are guarded by the writer's flow lock;
  * {@code recvWindow} is atomic (the reader takes, the stream's task gives back);
- * {@code unacked} is the stream task's; {@code resetCode} is set once, by CAS, by whoever resets first.
+ * {@code unacked} is atomic (the stream task adds what the application read, the reader adds padding); {@code resetCode} is set once, by CAS, by whoever resets first.
  */
 final class H2Stream {
 
@@ -31,7 +31,7 @@ final class H2Stream {
     long sendWindow;
     boolean parkedOnWindow;
     final AtomicInteger recvWindow;
-    int unacked;
+    final AtomicInteger unacked = new AtomicInteger();
     volatile boolean remoteEnded;
     /**
      * Set by the stream's task just before it hands the frame with END_STREAM to the writer: from

@@ -273,6 +273,11 @@ final class Http2Connection implements NextProtocol.Session {
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 stream " + e.streamId() + " of " + conn.remoteAddress()
                         + ": " + e.getMessage());
+                // Each costs us an RST_STREAM: a client sending frames we must refuse (DATA on a
+                // closed stream, streams over the limit) is bounded like one sending PINGs.
+                if (controlFrames.exceeded()) {
+                    throw calm("too many frames answered with RST_STREAM (" + e.getMessage() + ")");
+                }
                 H2Stream s = streams.get(e.streamId());
                 if (s != null) {
                     resetStream(s, e.code());
@@ -344,9 +349,9 @@ final class Http2Connection implements NextProtocol.Session {
         }
         int data = to - from;
         if (length > data) {
-            // Padding is never read by anyone: back at once.
+            // Padding is never read by anyone: back to the windows, batched like read bytes.
             windows.giveBack(length - data);
-            windows.returnToStream(s, length - data);
+            windows.padding(s, length - data);
         }
         boolean end = (reader.flags & Frame.FLAG_END_STREAM) != 0;
         if (data == 0 && !end && controlFrames.exceeded()) {
@@ -686,6 +691,10 @@ final class Http2Connection implements NextProtocol.Session {
         }
         H2Stream s = streams.get(id);
         if (s == null || s.isReset()) {
+            // Credit for a stream we no longer send on: free for the client, so counted.
+            if (controlFrames.exceeded()) {
+                throw calm("too many WINDOW_UPDATE frames on closed streams");
+            }
             return;
         }
         if (increment == 0) {
