@@ -88,8 +88,8 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
             return new dev.netpoll.http2.Http2Config(
                     atLeast(http2.getMaxConcurrentStreams(), 1, prefix + "max-concurrent-streams"),
                     (int) bytes(http2.getMaxHeaderListSize(), 1024, Integer.MAX_VALUE, prefix + "max-header-list-size"),
-                    (int) bytes(http2.getHeaderTableSize(), 0, 1 << 20, prefix + "header-table-size"),
-                    (int) bytes(http2.getInitialStreamWindow(), 1024, Integer.MAX_VALUE, prefix + "initial-stream-window"),
+                    (int) bytes(http2.getHeaderTableSize(), 4096, 1 << 20, prefix + "header-table-size"),
+                    (int) bytes(http2.getInitialStreamWindow(), 65_535, Integer.MAX_VALUE, prefix + "initial-stream-window"),
                     (int) bytes(http2.getConnectionWindow(), 65_535, Integer.MAX_VALUE, prefix + "connection-window"),
                     atLeast(http2.getMaxResetsPerSecond(), 1, prefix + "max-resets-per-second"),
                     atLeast(http2.getMaxControlFramesPerSecond(), 10, prefix + "max-control-frames-per-second"),

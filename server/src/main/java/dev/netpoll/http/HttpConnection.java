@@ -233,6 +233,12 @@ public final class HttpConnection {
                     runNext(next, handed, null);
                     return;
                 }
+                if (!input.hasBuffered() && input.waitEndedByDeadline()) {
+                    // The idle timeout (or a graceful shutdown) ended the wait for a first byte:
+                    // one idle wait is all a connection gets, whichever protocol it would have spoken.
+                    inputUnread = true;
+                    return;
+                }
             }
             while (input.awaitRequest(stopWaiting) && serveOne(config, input, output, request, stopWaiting)) {
                 // A handler's leftover interrupt is not the next request's (a pooled thread is

@@ -24,6 +24,8 @@ public final class HttpResponse {
     private boolean closeRequested;
     /** The protocol the connection switches to after this response, or null; see {@link #upgrade(Upgrade)}. */
     private Upgrade upgrade;
+    /** Where the trailer fields come from, asked once when the body ends; null for none. */
+    private java.util.function.Supplier<java.util.Map<String, String>> trailerFields;
 
     HttpResponse(ResponseChannel output, Exchange exchange) {
         this.output = output;
@@ -69,6 +71,7 @@ public final class HttpResponse {
         contentLength = -1;
         closeRequested = closeAfter;
         upgrade = null;
+        trailerFields = null;
         output.begin(this, headRequest, http10, acceptsGzip);
     }
 
@@ -209,6 +212,25 @@ public final class HttpResponse {
     /** The protocol to switch to once this response is sent, if the handler asked for one and kept the 101. */
     Upgrade pendingUpgrade() {
         return status == 101 ? upgrade : null;
+    }
+
+    /**
+     * Sends trailer fields after the body, asked of {@code supplier} once the body has ended: on
+     * HTTP/2 a HEADERS frame that ends the stream, on HTTP/1.1 the trailer section of a chunked
+     * body (such a response is sent chunked whatever its length). Set before the head is sent;
+     * not over HTTP/1.0, which has no trailers.
+     */
+    public void trailerFields(java.util.function.Supplier<java.util.Map<String, String>> supplier) {
+        exchange.checkLive();
+        checkUncommitted();
+        if (!output.canSendTrailers()) {
+            throw new IllegalStateException("this request's protocol cannot carry trailer fields (HTTP/1.0 cannot)");
+        }
+        trailerFields = supplier;
+    }
+
+    public java.util.function.Supplier<java.util.Map<String, String>> trailerFields() {
+        return trailerFields;
     }
 
     /** Asks for the connection to close after this response ({@code Connection: close}). */

@@ -27,6 +27,11 @@ public interface ResponseChannel {
         return false;
     }
 
+    /** Whether trailer fields can follow the body: HTTP/1.1 (chunked) and HTTP/2 can, HTTP/1.0 cannot. */
+    default boolean canSendTrailers() {
+        return false;
+    }
+
     /** Drops the buffered, uncommitted body (reset, error pages); fails once committed. */
     void discardBuffered();
 

@@ -89,6 +89,41 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
     }
 
     @Override
+    public boolean canSendTrailers() {
+        return !http10;
+    }
+
+    /** Whether trailer fields follow the body: such a response is sent chunked, whatever its length. */
+    private boolean trailersWanted() {
+        return response.trailerFields() != null && !http10 && !headRequest;
+    }
+
+    /**
+     * The last chunk with the trailer section (RFC 9112 section 7.1.2), asked of the supplier now
+     * that the body has ended. Fields that frame or route the message are not ours to move into
+     * a trailer (RFC 9110 section 6.5.1), and a name or value that would break the framing is
+     * dropped rather than sent.
+     */
+    private byte[] lastChunk() {
+        var supplier = response.trailerFields();
+        java.util.Map<String, String> fields = supplier == null ? null : supplier.get();
+        if (fields == null || fields.isEmpty()) {
+            return LAST_CHUNK;
+        }
+        var out = new HeadBuilder(64 + fields.size() * 32);
+        out.ascii("0").crlf();
+        fields.forEach((name, value) -> {
+            if (TrailerFields.sendable(name, value)) {
+                out.latin1(name).ascii(": ").latin1(value).crlf();
+            }
+        });
+        out.crlf();
+        byte[] bytes = new byte[out.size()];
+        out.asBuffer().get(0, bytes);
+        return bytes;
+    }
+
+    @Override
     public boolean isHeadRequest() {
         return headRequest;
     }
@@ -238,7 +273,7 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
                 buffer.put(to, CRLF);
                 to += 2;
             }
-            if (last) {
+            if (last && !trailersWanted()) {
                 ensureBuffer();
                 buffer.put(to, LAST_CHUNK);
                 to += LAST_CHUNK.length;
@@ -260,6 +295,9 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
             buffer.clear();
         }
         pos = HEAD_ROOM;
+        if (last && chunked && sendsBody() && trailersWanted()) {
+            writeFully(ByteBuffer.wrap(lastChunk()));
+        }
     }
 
     /** Whether this response is to be gzipped; decided once, at commit (see ResponseCompression). */
@@ -295,7 +333,7 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
                 out.writeBytes(CRLF);
             }
             if (last) {
-                out.writeBytes(LAST_CHUNK);
+                out.writeBytes(lastChunk());
             }
         } else {
             out.writeBytes(encoded);
@@ -325,7 +363,9 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
         boolean forbids = HttpStatus.forbidsBody(status);
         long length = -1;
         if (!forbids) {
-            if (gzipCoded && compressedLength < 0) {
+            if (trailersWanted()) {
+                chunked = true; // only a chunked body has room for trailer fields
+            } else if (gzipCoded && compressedLength < 0) {
                 if (headRequest) {
                     // no framing: no body follows
                 } else if (http10) {

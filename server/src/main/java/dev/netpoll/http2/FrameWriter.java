@@ -29,7 +29,10 @@ final class FrameWriter {
     private long connectionWindow = Frame.DEFAULT_WINDOW;
     /** The peer's SETTINGS_MAX_FRAME_SIZE; written by the reading task. */
     private volatile int peerMaxFrameSize = Frame.DEFAULT_MAX_FRAME_SIZE;
-    /** Set once when the connection ends; waiters for a window give up. Guarded by flowLock for the wake-up. */
+    /**
+     * Set once when the connection ends or a write fails; waiters for a window give up and no
+     * frame is written after it. Set under flowLock (for the wake-up), read by write under writeLock.
+     */
     private volatile boolean closed;
 
     FrameWriter(Conn conn, long writeTimeoutNanos) {
@@ -66,15 +69,28 @@ final class FrameWriter {
         into[at + 3] = (byte) value;
     }
 
+    /**
+     * Any failure ends the writer and the connection: a write that fails (a deadline, an
+     * interrupt) may have sent part of a frame, and whatever followed it would be read by the
+     * client from inside that frame, corrupting every stream. {@code closed} is checked under
+     * {@code writeLock}, so no write starts after a failed one.
+     */
     private void write(ByteBuffer... buffers) throws IOException {
         writeLock.lock();
         try {
+            if (closed) {
+                throw new IOException("HTTP/2 connection closed");
+            }
             conn.setWriteDeadline(System.nanoTime() + writeTimeoutNanos);
             if (buffers.length == 1) {
                 conn.write(buffers[0]);
             } else {
                 conn.write(buffers, 0, buffers.length);
             }
+        } catch (IOException e) {
+            wakeWaiters(true);
+            conn.close();
+            throw e;
         } finally {
             writeLock.unlock();
         }

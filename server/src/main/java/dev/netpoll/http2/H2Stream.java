@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code localEnded} is the stream's task's, volatile for the reader;
  * {@code sendWindow} and {@code parkedOnWindow} are guarded by the writer's flow lock;
  * {@code recvWindow} is atomic (the reader takes, the stream's task gives back);
- * {@code unacked} is the stream task's; {@code resetCode} is written once by whoever resets.
+ * {@code unacked} is atomic (the stream task adds what the application read, the reader adds padding); {@code resetCode} is set once, by CAS, by whoever resets first.
  */
 final class H2Stream {
 
@@ -31,7 +31,7 @@ final class H2Stream {
     long sendWindow;
     boolean parkedOnWindow;
     final AtomicInteger recvWindow;
-    int unacked;
+    final AtomicInteger unacked = new AtomicInteger();
     volatile boolean remoteEnded;
     /**
      * Set by the stream's task just before it hands the frame with END_STREAM to the writer: from
@@ -49,6 +49,23 @@ final class H2Stream {
     dev.netpoll.http.HttpHeaders trailers;
     /** The stream's task, interrupted when the connection is closed at once. */
     volatile Thread task;
+    /**
+     * Orders a 100 Continue (sent by whichever thread first reads the body) before the final
+     * response's HEADERS (sent by whichever thread holds the response): a 1xx after the final
+     * status is a protocol error on the client's side (section 8.1). Guards {@code finalStarted}.
+     */
+    private final java.util.concurrent.locks.ReentrantLock head = new java.util.concurrent.locks.ReentrantLock();
+    private boolean finalStarted;
+
+    private static final java.lang.invoke.VarHandle RESET_CODE;
+
+    static {
+        try {
+            RESET_CODE = java.lang.invoke.MethodHandles.lookup().findVarHandle(H2Stream.class, "resetCode", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     H2Stream(int id, long sendWindow, int recvWindow, StreamInput input) {
         this.id = id;
@@ -57,13 +74,39 @@ final class H2Stream {
         this.input = input;
     }
 
-    /** Marks the stream reset; false if it already was (the first code stands). */
+    /**
+     * Marks the stream reset; false if it already was (the first code stands). A CAS: the reader
+     * (the client's RST_STREAM) and the stream's task (our own reset) may race, and only the
+     * winner may send RST_STREAM.
+     */
     boolean reset(int code) {
-        if (resetCode >= 0) {
-            return false;
+        return RESET_CODE.compareAndSet(this, -1, code);
+    }
+
+    /** The response output: its final HEADERS goes out next. Waits for a 100 Continue being written. */
+    void finalHeadersNext() {
+        head.lock();
+        try {
+            finalStarted = true;
+        } finally {
+            head.unlock();
         }
-        resetCode = code;
-        return true;
+    }
+
+    /** Writes a 1xx with {@code send} unless the final response has begun or the stream was reset. */
+    void informational(IoAction send) throws IOException {
+        head.lock();
+        try {
+            if (!finalStarted && !isReset()) {
+                send.run();
+            }
+        } finally {
+            head.unlock();
+        }
+    }
+
+    interface IoAction {
+        void run() throws IOException;
     }
 
     boolean isReset() {

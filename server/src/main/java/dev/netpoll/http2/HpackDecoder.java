@@ -91,7 +91,12 @@ final class HpackDecoder {
         return listSize;
     }
 
-    /** 5.1: an integer with an N-bit prefix; bounded to 2^31 - 1 so that no index or length overflows. */
+    /**
+     * 5.1: an integer with an N-bit prefix; bounded to 2^31 - 1 so that no index or length
+     * overflows. At most five continuation bytes (shift 0..28, as Go's decoder allows): that keeps
+     * every partial sum far inside a long, so a long run of 0x80 bytes cannot shift bits into the
+     * sign and come out negative, past every bound below.
+     */
     private long readInt(byte[] block, int pos, int length, int prefixBits) throws HpackException {
         int mask = (1 << prefixBits) - 1;
         long value = block[pos++] & mask;
@@ -101,6 +106,9 @@ final class HpackDecoder {
             do {
                 if (pos >= length) {
                     throw new HpackException("header block ends inside an integer");
+                }
+                if (shift > 28) {
+                    throw new HpackException("integer of more than five continuation bytes");
                 }
                 b = block[pos++] & 0xFF;
                 value += (long) (b & 0x7F) << shift;
@@ -154,7 +162,7 @@ final class HpackDecoder {
 
     private String dynamic(long index, boolean name) throws HpackException {
         long d = index - StaticTable.SIZE;
-        if (index == 0 || d > table.count()) {
+        if (d < 1 || d > table.count()) {
             throw new HpackException("index " + index + " is outside the tables");
         }
         return name ? table.name((int) d) : table.value((int) d);

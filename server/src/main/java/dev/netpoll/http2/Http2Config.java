@@ -13,14 +13,15 @@ import java.time.Duration;
  *                                  bounds a header block across CONTINUATION frames (CVE-2024-27316):
  *                                  a block larger than this ends the connection with ENHANCE_YOUR_CALM
  * @param headerTableSize           SETTINGS_HEADER_TABLE_SIZE: the HPACK dynamic table the client
- *                                  may make us keep
+ *                                  may make us keep; at least the RFC's 4096
  * @param initialStreamWindow       SETTINGS_INITIAL_WINDOW_SIZE: request body bytes a stream may
- *                                  send ahead of the application reading them
+ *                                  send ahead of the application reading them; at least the RFC's 65535
  * @param connectionWindow          request body bytes all streams together may send ahead
  * @param maxResetsPerSecond        streams a client may cancel (RST_STREAM) per second before it
  *                                  gets GOAWAY ENHANCE_YOUR_CALM (rapid reset, CVE-2023-44487)
- * @param maxControlFramesPerSecond SETTINGS, PING, PRIORITY, empty DATA and WINDOW_UPDATE-without-
- *                                  need frames a client may send per second (flood defence)
+ * @param maxControlFramesPerSecond SETTINGS, PING, PRIORITY, empty DATA, WINDOW_UPDATE on closed
+ *                                  streams and frames we answer with RST_STREAM that a client may
+ *                                  send per second (flood defence)
  * @param idleTimeout               a connection with no open stream for this long is closed
  *                                  with GOAWAY NO_ERROR
  */
@@ -40,9 +41,14 @@ public record Http2Config(
     public Http2Config {
         require(maxConcurrentStreams >= 1, "maxConcurrentStreams", "at least 1", maxConcurrentStreams);
         require(maxHeaderListSize >= 1024, "maxHeaderListSize", "at least 1024 bytes", maxHeaderListSize);
-        require(headerTableSize >= 0 && headerTableSize <= 1 << 20, "headerTableSize", "between 0 and 1048576 bytes",
+        // Both bind a client only once it has read our SETTINGS, and it may send its first requests
+        // (and their bodies) before that, assuming the RFC defaults: a smaller value would fail those
+        // requests with COMPRESSION_ERROR or FLOW_CONTROL_ERROR (RFC 9113 section 6.5.3).
+        require(headerTableSize >= 4096 && headerTableSize <= 1 << 20, "headerTableSize",
+                "between 4096 and 1048576 bytes (clients may use the default 4096 before reading our SETTINGS)",
                 headerTableSize);
-        require(initialStreamWindow >= 1024, "initialStreamWindow", "at least 1024 bytes", initialStreamWindow);
+        require(initialStreamWindow >= Frame.DEFAULT_WINDOW, "initialStreamWindow",
+                "at least 65535 bytes (clients may send that much before reading our SETTINGS)", initialStreamWindow);
         require(connectionWindow >= Frame.DEFAULT_WINDOW, "connectionWindow", "at least 65535 bytes", connectionWindow);
         require(maxResetsPerSecond >= 1, "maxResetsPerSecond", "at least 1", maxResetsPerSecond);
         require(maxControlFramesPerSecond >= 10, "maxControlFramesPerSecond", "at least 10", maxControlFramesPerSecond);

@@ -63,7 +63,21 @@ final class Http2Connection implements NextProtocol.Session {
      */
     private final java.util.concurrent.locks.ReentrantLock admission = new java.util.concurrent.locks.ReentrantLock();
     private int goAwayLastId = -1;
-    private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Whether serve() has sent our SETTINGS and started the upgraded stream; until then a graceful
+     * shutdown is only queued ({@code drainQueued}), since a GOAWAY may not precede our preface
+     * (section 3.4) and draining an empty table would end the connection before stream 1 ran.
+     * Both guarded by {@code admission}.
+     */
+    private boolean started;
+    private boolean drainQueued;
+    /** The first graceful shutdown claims the GOAWAY. */
+    private final java.util.concurrent.atomic.AtomicBoolean shutdownBegun = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Set once our GOAWAY is written: from then on the last stream to end closes our side. Not
+     * before, or a stream ending in between would send FIN with no GOAWAY ahead of it.
+     */
+    private volatile boolean draining;
     /**
      * Once drained or after a connection error: until when the reader waits for the client to
      * close (Go's closeWriteAndWait); 0 before.
@@ -105,6 +119,17 @@ final class Http2Connection implements NextProtocol.Session {
             if (upgraded != null) {
                 startUpgradedStream();
             }
+            boolean drain;
+            admission.lock();
+            try {
+                started = true;
+                drain = drainQueued;
+            } finally {
+                admission.unlock();
+            }
+            if (drain) {
+                shutdownGracefully();
+            }
             if (tls != null || upgraded != null) {
                 readPreface();
             }
@@ -122,12 +147,16 @@ final class Http2Connection implements NextProtocol.Session {
 
     @Override
     public void shutdownGracefully() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
         int last;
         admission.lock();
         try {
+            if (!started) {
+                drainQueued = true; // serve() applies it once our preface and stream 1 are out
+                return;
+            }
+            if (!shutdownBegun.compareAndSet(false, true)) {
+                return;
+            }
             last = maxClientStreamId;
             goAwayLastId = last;
         } finally {
@@ -139,6 +168,7 @@ final class Http2Connection implements NextProtocol.Session {
             conn.close();
             return;
         }
+        draining = true;
         finishIfDrained();
     }
 
@@ -148,7 +178,7 @@ final class Http2Connection implements NextProtocol.Session {
      * the client's own close (or the idle deadline, or a forced close).
      */
     private void finishIfDrained() {
-        if (draining.get() && streams.isEmpty()) {
+        if (draining && streams.isEmpty()) {
             try {
                 conn.shutdownOutput();
             } catch (IOException e) {
@@ -178,7 +208,7 @@ final class Http2Connection implements NextProtocol.Session {
     @Override
     public String activity() {
         // Few distinct values: the runtime view groups connections by activity.
-        return draining.get() ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
+        return shutdownBegun.get() ? "HTTP/2 (going away)" : streams.isEmpty() ? "HTTP/2 (no stream in progress)"
                 : "HTTP/2 (streams in progress)";
     }
 
@@ -243,6 +273,11 @@ final class Http2Connection implements NextProtocol.Session {
                 }
                 LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 stream " + e.streamId() + " of " + conn.remoteAddress()
                         + ": " + e.getMessage());
+                // Each costs us an RST_STREAM: a client sending frames we must refuse (DATA on a
+                // closed stream, streams over the limit) is bounded like one sending PINGs.
+                if (controlFrames.exceeded()) {
+                    throw calm("too many frames answered with RST_STREAM (" + e.getMessage() + ")");
+                }
                 H2Stream s = streams.get(e.streamId());
                 if (s != null) {
                     resetStream(s, e.code());
@@ -314,9 +349,9 @@ final class Http2Connection implements NextProtocol.Session {
         }
         int data = to - from;
         if (length > data) {
-            // Padding is never read by anyone: back at once.
+            // Padding is never read by anyone: back to the windows, batched like read bytes.
             windows.giveBack(length - data);
-            windows.returnToStream(s, length - data);
+            windows.padding(s, length - data);
         }
         boolean end = (reader.flags & Frame.FLAG_END_STREAM) != 0;
         if (data == 0 && !end && controlFrames.exceeded()) {
@@ -327,7 +362,10 @@ final class Http2Connection implements NextProtocol.Session {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "request body of " + s.received
                     + (end ? "" : "+") + " bytes does not match content-length " + s.declaredLength + " (section 8.1.1)");
         }
-        s.input.offer(reader.payload, from, data);
+        if (!s.input.offer(reader.payload, from, data)) {
+            // Reset by its task since the check above: the data is dropped, its credit must not be.
+            windows.giveBack(data);
+        }
         if (end) {
             s.remoteEnded = true;
             s.input.end();
@@ -365,6 +403,9 @@ final class Http2Connection implements NextProtocol.Session {
             listSize = decoder.decode(block.bytes, block.length, config.maxHeaderListSize(), fields);
         } catch (HpackException e) {
             throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage() + " (RFC 7541)");
+        } catch (RuntimeException e) {
+            // A decoder bug that a crafted block reaches must still end in GOAWAY, not escape serve().
+            throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, "header block not decodable: " + e + " (RFC 7541)");
         }
         fields.complete();
         if (trailers) {
@@ -482,7 +523,7 @@ final class Http2Connection implements NextProtocol.Session {
         var out = new HeaderBlock(8);
         HpackEncoder.status(100, out);
         try {
-            writer.headers(s.id, out, false, null, 0, -1);
+            s.informational(() -> writer.headers(s.id, out, false, null, 0, -1));
         } catch (IOException e) {
             // the read that follows fails the same way
         }
@@ -650,6 +691,10 @@ final class Http2Connection implements NextProtocol.Session {
         }
         H2Stream s = streams.get(id);
         if (s == null || s.isReset()) {
+            // Credit for a stream we no longer send on: free for the client, so counted.
+            if (controlFrames.exceeded()) {
+                throw calm("too many WINDOW_UPDATE frames on closed streams");
+            }
             return;
         }
         if (increment == 0) {
@@ -741,7 +786,7 @@ final class Http2Connection implements NextProtocol.Session {
         streams.remove(s.id);
         protocol.streamClosed();
         if (streams.isEmpty()) {
-            if (draining.get()) {
+            if (draining) {
                 finishIfDrained();
             } else {
                 conn.setReadDeadline(System.nanoTime() + config.idleTimeout().toNanos());

@@ -11,8 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The reading task takes from the windows as DATA arrives; stream tasks give back as the
  * application reads. The connection's window and its pending credit are atomic; a stream's
- * window is {@link H2Stream#recvWindow} (atomic) and its pending credit {@link H2Stream#unacked}
- * (the stream task's).
+ * window is {@link H2Stream#recvWindow} and its pending credit {@link H2Stream#unacked}, both atomic.
  */
 final class ReceiveWindows {
 
@@ -48,28 +47,39 @@ final class ReceiveWindows {
         return true;
     }
 
-    /** Bytes nobody will read (padding, a closed stream's DATA): back to the stream at once. */
-    void returnToStream(H2Stream s, int n) throws IOException {
-        s.recvWindow.addAndGet(n);
-        writer.windowUpdate(s.id, n);
+    /**
+     * Reader: padding, which nobody reads, back to the stream's credit. Batched with what the
+     * application reads, not sent at once: a WINDOW_UPDATE per padded frame would let a client
+     * buy one of our frames with every 10-byte frame of its own.
+     */
+    void padding(H2Stream s, int n) {
+        credit(s, n);
     }
 
     /** Stream task: the application read {@code n} bytes of the stream's body. */
     void consumed(H2Stream s, int n) {
-        try {
-            if (!s.remoteEnded && !s.isReset()) {
-                s.unacked += n;
-                if (s.unacked >= streamWindow / 2) {
-                    int credit = s.unacked;
-                    s.unacked = 0;
-                    s.recvWindow.addAndGet(credit);
-                    writer.windowUpdate(s.id, credit);
-                }
-            }
-        } catch (IOException e) {
-            // the connection is failing; the reader sees it
-        }
+        credit(s, n);
         giveBack(n);
+    }
+
+    /**
+     * Adds to the stream's pending credit and sends it once it reaches half the window: an update
+     * for less than that would cost a frame for little. The pending credit never reaches half a
+     * window, so what it withholds never shuts the client's window.
+     */
+    private void credit(H2Stream s, int n) {
+        if (s.remoteEnded || s.isReset()) {
+            return; // the client sends no more on this stream
+        }
+        int now = s.unacked.addAndGet(n);
+        if (now >= streamWindow / 2 && s.unacked.compareAndSet(now, 0)) {
+            s.recvWindow.addAndGet(now);
+            try {
+                writer.windowUpdate(s.id, now);
+            } catch (IOException e) {
+                // the connection is failing; the reader sees it
+            }
+        }
     }
 
     /** Returns {@code n} bytes to the connection window, in WINDOW_UPDATEs of at least half the window. */

@@ -144,9 +144,20 @@ final class RequestFields implements HpackDecoder.FieldSink {
         } else if (!path.startsWith("/") && !(path.equals("*") && method.equals("OPTIONS"))) {
             malformed = ":path is neither origin-form nor '*' (section 8.3.1)";
         }
-        if (malformed == null && authority != null && !headers.contains("host")) {
-            // HTTP/1.1 semantics: the servlet layer reads the host from Host (section 8.3.1).
-            headers.add("host", authority);
+        if (malformed == null && authority != null) {
+            // Section 8.3.1: a Host naming another entity than :authority is malformed (the SHOULD
+            // we follow), so that the application, which reads the host from Host, sees the same
+            // authority the client's TLS and routing used.
+            for (int i = 0; i < headers.size(); i++) {
+                if (headers.name(i).equals("host") && !headers.value(i).equalsIgnoreCase(authority)) {
+                    malformed = "host '" + headers.value(i) + "' differs from :authority '" + authority + "' (section 8.3.1)";
+                    return;
+                }
+            }
+            if (!headers.contains("host")) {
+                // HTTP/1.1 semantics: the servlet layer reads the host from Host.
+                headers.add("host", authority);
+            }
         }
     }
 

@@ -49,19 +49,25 @@ final class StreamInput extends InputStream {
         beforeFirstRead = hook;
     }
 
-    /** Reader: a DATA frame's data. */
-    void offer(byte[] data, int off, int len) {
+    /**
+     * Reader: a DATA frame's data. False if the stream failed meanwhile and the data was dropped:
+     * nobody will read it, so the reader gives its window back (the reset may land between the
+     * reader's own check and this call).
+     */
+    boolean offer(byte[] data, int off, int len) {
         if (len == 0) {
-            return;
+            return true;
         }
         byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
         lock.lock();
         try {
-            if (failure == null) {
-                chunks.add(copy);
-                buffered += len;
-                arrived.signalAll();
+            if (failure != null) {
+                return false;
             }
+            chunks.add(copy);
+            buffered += len;
+            arrived.signalAll();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -78,11 +84,16 @@ final class StreamInput extends InputStream {
         }
     }
 
-    /** The stream was reset or the connection ended: reads fail from now on. Returns the bytes dropped unread. */
+    /**
+     * The stream was reset or the connection ended: returns the bytes dropped unread. Reads fail
+     * from now on unless the whole body had arrived and been read: a body whose end arrived but
+     * whose data is dropped here must not read as a clean end of stream, or the handler would
+     * take a truncated body as complete.
+     */
     int fail(IOException cause) {
         lock.lock();
         try {
-            if (failure == null && !ended) {
+            if (failure == null && (!ended || buffered > 0)) {
                 failure = cause;
             }
             int dropped = buffered;

@@ -40,6 +40,8 @@ final class StreamOutput implements ResponseChannel {
     private GzipEncoder gzip;
     /** Whether this response is gzip-coded; decided at commit. */
     private boolean gzipCoded;
+    /** Set by finish when trailer fields follow the body: the body's last frame does not end the stream then. */
+    private boolean trailersFollow;
 
     StreamOutput(H2Stream stream, FrameWriter writer, HttpConfig config) {
         this.stream = stream;
@@ -55,6 +57,7 @@ final class StreamOutput implements ResponseChannel {
         endGzip();
         gzipCoded = false;
         committed = false;
+        trailersFollow = false;
         finished = false;
         written = 0;
         pos = 0;
@@ -63,6 +66,11 @@ final class StreamOutput implements ResponseChannel {
     @Override
     public boolean isCommitted() {
         return committed;
+    }
+
+    @Override
+    public boolean canSendTrailers() {
+        return true;
     }
 
     @Override
@@ -137,12 +145,34 @@ final class StreamOutput implements ResponseChannel {
             finished = true;
             throw new IOException("response body of " + written + " bytes is shorter than its Content-Length of " + declared);
         }
+        var supplier = response.trailerFields();
+        java.util.Map<String, String> trailers = supplier == null || headRequest ? null : supplier.get();
+        if (trailers == null || trailers.isEmpty()) {
+            send(true);
+            finished = true;
+            return;
+        }
+        // Section 8.1: the trailer section is a HEADERS frame after the DATA, and it ends the stream.
+        trailersFollow = true;
         send(true);
         finished = true;
+        var block = new HeaderBlock(32 + trailers.size() * 40);
+        trailers.forEach((name, value) -> {
+            if (dev.netpoll.http.TrailerFields.sendable(name, value)) {
+                HpackEncoder.field(name.toLowerCase(Locale.ROOT), value, block);
+            }
+        });
+        stream.checkWritable();
+        stream.localEnded = true;
+        writer.headers(stream.id, block, true, null, 0, -1);
     }
 
     /** Sends the head if not yet sent and the buffered body; with {@code last}, ends the stream. */
     private void send(boolean last) throws IOException {
+        // last: the body ends here (gzip finishes, the length is known); end: so does the stream.
+        boolean end = last && !trailersFollow;
+        // Every path below writes a frame; none may follow our own RST_STREAM (section 5.1).
+        stream.checkWritable();
         byte[] data = buffer;
         int length = pos;
         pos = 0;
@@ -166,25 +196,26 @@ final class StreamOutput implements ResponseChannel {
         if (!wasCommitted) {
             HeaderBlock block = head(last, length);
             committed = true;
+            stream.finalHeadersNext();
             if (length == 0) {
-                stream.localEnded |= last;
-                writer.headers(stream.id, block, last, null, 0, -1);
+                stream.localEnded |= end;
+                writer.headers(stream.id, block, end, null, 0, -1);
                 return;
             }
             int n = writer.reserve(stream, length);
-            stream.localEnded |= last && n == length;
-            writer.headers(stream.id, block, last && n == length, data, 0, n);
-            sendData(data, n, length, last);
+            stream.localEnded |= end && n == length;
+            writer.headers(stream.id, block, end && n == length, data, 0, n);
+            sendData(data, n, length, end);
             return;
         }
         if (length == 0) {
-            if (last) {
+            if (end) {
                 stream.localEnded = true;
                 writer.data(stream.id, data, 0, 0, true);
             }
             return;
         }
-        sendData(data, 0, length, last);
+        sendData(data, 0, length, end);
     }
 
     /** Sends {@code data[from, to)} as DATA frames as the windows allow. */

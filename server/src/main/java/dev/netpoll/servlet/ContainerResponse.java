@@ -235,6 +235,21 @@ final class ContainerResponse implements HttpServletResponse {
         return http.isCommitted();
     }
 
+    /**
+     * Trailer fields after the body: HTTP/2 sends them as the stream's last HEADERS, HTTP/1.1 as
+     * the trailer section of a chunked body (the response is sent chunked for it). Fails once
+     * committed and over HTTP/1.0, as the Servlet API specifies.
+     */
+    @Override
+    public void setTrailerFields(java.util.function.Supplier<java.util.Map<String, String>> supplier) {
+        http.trailerFields(supplier);
+    }
+
+    @Override
+    public java.util.function.Supplier<java.util.Map<String, String>> getTrailerFields() {
+        return http.trailerFields();
+    }
+
     @Override
     public void reset() {
         if (isCommitted()) {

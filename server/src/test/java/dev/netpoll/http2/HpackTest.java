@@ -114,6 +114,29 @@ class HpackTest {
     }
 
     @Test
+    void anIntegerOverflowingPast2To63IsACompressionError() {
+        // Continuation bytes up to shift 63 wrap the value negative: as a size update it would pass
+        // the table bound and resize the table to the low bits (here 1,000,000,000).
+        assertThatThrownBy(() -> decode(new HpackDecoder(4096), "3fe193ebdc83" + "80".repeat(4) + "01"))
+                .isInstanceOf(HpackException.class);
+        // As an index or a string length the same value must not escape as a RuntimeException.
+        assertThatThrownBy(() -> decode(new HpackDecoder(4096), "ff" + "80".repeat(9) + "01"))
+                .isInstanceOf(HpackException.class);
+        assertThatThrownBy(() -> decode(new HpackDecoder(4096), "00ff" + "80".repeat(9) + "01"))
+                .isInstanceOf(HpackException.class);
+        assertThatThrownBy(() -> decode(new HpackDecoder(4096), "0001" + "61" + "ff" + "80".repeat(9) + "01"))
+                .isInstanceOf(HpackException.class);
+    }
+
+    @Test
+    void anIntegerOfMoreThanFiveContinuationBytesIsACompressionError() {
+        // 127 + 0 padded with zero continuation bytes: a value in range, but encoded longer than
+        // any 31-bit integer needs.
+        assertThatThrownBy(() -> decode(new HpackDecoder(4096), "ff" + "80".repeat(6) + "00"))
+                .isInstanceOf(HpackException.class).hasMessageContaining("integer");
+    }
+
+    @Test
     void aBombOfRepeatedReferencesIsCountedButNotKept() throws Exception {
         var decoder = new HpackDecoder(4096);
         // One 4000-byte value entered into the table, then referenced 1000 times: 4 MB from 4 KB.

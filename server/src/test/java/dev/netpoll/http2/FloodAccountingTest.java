@@ -1,0 +1,69 @@
+package dev.netpoll.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Frames that cost us a frame back, counted or batched: padded DATA does not buy a WINDOW_UPDATE
+ * per frame, and a stream of frames each answered with RST_STREAM ends in ENHANCE_YOUR_CALM.
+ */
+@Timeout(30)
+class FloodAccountingTest {
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private H2TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new H2TestServer("epoll", (request, response) -> {
+            if (!request.path().equals("/done")) {
+                release.await();
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.close();
+    }
+
+    @Test
+    void paddedDataIsCreditedInBatchesNotPerFrame() throws Exception {
+        try (var client = new RawH2Client(server.port()).handshake()) {
+            client.headers(1, false, RawH2Client.request("POST", "/"));
+            byte[] padded = new byte[1 + 1 + 10]; // pad length 10, one byte of data, ten of padding
+            padded[0] = 10;
+            for (int i = 0; i < 200; i++) {
+                client.frame(Frame.DATA, Frame.FLAG_PADDED, 1, padded);
+            }
+            client.frame(Frame.PING, 0, 0, new byte[8]);
+            int streamUpdates = 0;
+            for (var f = client.read(); f.type() != Frame.PING; f = client.read()) {
+                if (f.type() == Frame.WINDOW_UPDATE && f.stream() == 1) {
+                    streamUpdates++;
+                }
+            }
+            // 2,000 bytes of padding are far below half the stream window: no update is due yet.
+            assertThat(streamUpdates).isZero();
+        }
+    }
+
+    @Test
+    void framesEachAnsweredWithRstStreamAreBounded() throws Exception {
+        try (var client = new RawH2Client(server.port()).handshake()) {
+            client.get(1, "/done");
+            client.response(1); // stream 1 is closed: each DATA on it is answered with RST_STREAM
+            for (int i = 0; i < 5_000; i++) {
+                client.data(1, false, new byte[1]);
+            }
+            var goAway = client.expectGoAway();
+            assertThat(goAway.errorCode()).isEqualTo(ErrorCode.ENHANCE_YOUR_CALM);
+        }
+    }
+}
