@@ -92,10 +92,14 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     }
 
     private TyrusWebSocketEngine engine() {
+        // FrameCheck is the one size limit: it closes with 1009 on a frame over the session's
+        // limit before Tyrus sees its header, so Tyrus' buffer holds at most one partial frame
+        // plus the batch it is appended to. Tyrus' own cap must never bind: sized to the limit it
+        // overflowed (1011) on legal frames sharing a read, and it would go stale when
+        // setDefaultMax*BufferSize raises the limit after the engine is built. Tyrus allocates
+        // by need, not by this cap.
         return TyrusWebSocketEngine.builder(this)
-                // A partial frame never holds more than one message's payload: FrameCheck closes
-                // with 1009 on a bigger one before Tyrus buffers it.
-                .incomingBufferSize(Math.max(maxTextMessageSize, maxBinaryMessageSize) + 14)
+                .incomingBufferSize(Integer.MAX_VALUE / 2)
                 .build();
     }
 
