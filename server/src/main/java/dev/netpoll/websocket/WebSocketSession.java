@@ -110,6 +110,11 @@ public final class WebSocketSession {
                 // No closing handshake: the endpoint learns of an abnormal closure (1006).
                 connection.close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection lost"));
             }
+            if (compression != null) {
+                // Here rather than in Tyrus' destroy, which may run on a closing thread or not at all.
+                compression.releaseInbound();
+                compression.releaseOutbound();
+            }
         }
     }
 
