@@ -119,8 +119,14 @@ public final class WebSocketSession {
     }
 
     private void readFrames(ReadHandler reader, Connection connection) throws IOException {
+        // The HTTP read deadline no longer applies; from here only closing() sets one. Set, then
+        // re-check: a close that raced the clear has its deadline restored, and one that comes
+        // later sets its own (closing is written after closeDeadline, before the deadline is set).
+        conn.setReadDeadline(0);
+        if (closing) {
+            conn.setReadDeadline(closeDeadline);
+        }
         for (;;) {
-            armDeadline();
             int n;
             try {
                 n = conn.read(bytes -> {
@@ -188,11 +194,6 @@ public final class WebSocketSession {
         if (idleTimeoutNanos > 0 && now - lastActivityNanos >= idleTimeoutNanos) {
             closeAsync(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
         }
-    }
-
-    /** The read deadline: none until closing, then the close timeout. */
-    private void armDeadline() {
-        conn.setReadDeadline(closing ? closeDeadline : 0);
     }
 
     /** A frame went out: the session is not idle. Any sending thread. */
