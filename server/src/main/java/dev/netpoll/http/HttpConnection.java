@@ -384,6 +384,18 @@ public final class HttpConnection {
         if (!drain(config, head, body)) {
             inputUnread = true;
             response.requestClose();
+            if (response.pendingUpgrade() != null) {
+                // RFC 9110 section 7.8: the protocol switches after the whole request. A body left
+                // unread (or malformed) would become the new protocol's first bytes, so there is
+                // no switch: an error if the 101 is not out yet, else just the close.
+                if (!output.isCommitted()) {
+                    int status = unreadBodyStatus(head, (RequestBody) body);
+                    sendError(output, false, status, status == 400 ? "malformed request body"
+                            : status == 417 ? "the request body was not sent before the protocol switch"
+                            : "request body too large to read before the protocol switch");
+                }
+                return false;
+            }
         }
         if (server.isShuttingDown()) {
             response.requestClose();
@@ -428,6 +440,14 @@ public final class HttpConnection {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "could not end the response to " + conn.remoteAddress());
         }
+    }
+
+    /** Why a body {@link #drain} gave up on could not be read: framing, a missing 100 Continue, size. */
+    private static int unreadBodyStatus(RequestHead head, RequestBody body) {
+        if (body.failed()) {
+            return 400;
+        }
+        return head.expectContinue && !body.started() ? 417 : 413;
     }
 
     /**
