@@ -50,6 +50,8 @@ public final class HttpConnection {
     private final java.util.concurrent.locks.ReentrantLock expiryLock = new java.util.concurrent.locks.ReentrantLock();
     /** Set once by graceful shutdown: stop waiting for another request. */
     private volatile boolean expired;
+    /** Set once graceful shutdown told the upgraded protocol to finish; guarded by expiryLock. */
+    private boolean protocolTold;
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
     private volatile Thread task;
     /**
@@ -140,9 +142,9 @@ public final class HttpConnection {
         expiryLock.lock();
         try {
             ConnState s = state();
-            if (s == ConnState.HIJACKED && !expired) {
+            if (s == ConnState.HIJACKED && !protocolTold) {
                 // The upgraded protocol ends its conversation itself (WebSocket: close 1001).
-                expired = true;
+                protocolTold = true;
                 upgrade.shutdown();
                 return;
             }
@@ -256,8 +258,10 @@ public final class HttpConnection {
             if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.HIJACKED)) {
                 return; // closed by a forced shutdown
             }
-            shuttingDown = server.isShuttingDown() && !expired;
-            expired |= shuttingDown;
+            // Not "expired": a connection expired while quiet still serves a request that arrived
+            // at the deadline, and if that request upgraded, its protocol has not been told yet.
+            shuttingDown = server.isShuttingDown() && !protocolTold;
+            protocolTold |= shuttingDown;
         } finally {
             expiryLock.unlock();
         }
