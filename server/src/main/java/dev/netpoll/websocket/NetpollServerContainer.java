@@ -2,6 +2,8 @@ package dev.netpoll.websocket;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.ClientEndpointConfig;
@@ -83,7 +85,19 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         var filter = context.addFilter("netpollWebSocketEndpoints", new EndpointFilter(container));
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        // Added first, so destroyed last: the timers (idle sweep, Tyrus') must not outlive the
+        // context and keep it and the application's class loader reachable.
+        context.addListener(new StopWithContext(container));
         return container;
+    }
+
+    /** Stops the container's executors when its servlet context is destroyed. */
+    private record StopWithContext(NetpollServerContainer container) implements ServletContextListener {
+
+        @Override
+        public void contextDestroyed(ServletContextEvent event) {
+            container.shutdown();
+        }
     }
 
     /** The container installed in {@code context}, or null. */
