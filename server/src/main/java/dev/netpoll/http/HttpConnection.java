@@ -26,7 +26,7 @@ public final class HttpConnection {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     private static final VarHandle STATE;
     /** How long a lingering close waits for the client to stop sending (Go's rstAvoidanceDelay). */
-    private static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
+    static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
 
     static {
         try {

@@ -86,6 +86,22 @@ public final class UpgradedConn {
         conn.shutdownOutput();
     }
 
+    /**
+     * Lingering close for a protocol that gives up on a client still sending (a WebSocket
+     * protocol error or oversized message): half-closes, then reads and discards until the client
+     * closes or half a second passes. Closing over unread bytes, or having more arrive after the
+     * close, makes the kernel answer with a reset, which destroys what we sent last (the close
+     * frame) if the client has not read it yet. The caller closes afterwards. Task only.
+     */
+    public void linger() {
+        try {
+            conn.shutdownOutput();
+            input.discardUntilEnd(System.nanoTime() + HttpConnection.LINGER_NANOS);
+        } catch (IOException e) {
+            // Reset, closed or timed out: nothing more to protect.
+        }
+    }
+
     /** Closes the socket, waking a parked read or write. Any thread; idempotent. */
     public void close() {
         conn.close();

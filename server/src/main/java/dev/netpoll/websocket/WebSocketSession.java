@@ -19,7 +19,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * <p>Closing (RFC 6455 section 7): when the client closes, Tyrus answers and the loop ends. When
  * we close (the application, the idle sweep, graceful shutdown), our close frame goes out from
  * the closing thread, behind any send in progress, and the task keeps reading until the client's
- * close frame or the close timeout. A protocol violation closes with its code and ends at once.
+ * close frame or the close timeout. A protocol violation closes with its code, reads nothing more
+ * and lingers (see {@link UpgradedConn#linger}) so that no reset destroys the close frame.
  * An end without a close frame reports 1006 to the endpoint.
  *
  * <p>The task is never woken early to close: on the nio transport a read can only be cut short by
@@ -148,12 +149,14 @@ public final class WebSocketSession {
                 // RFC 6455 section 7.1.7: fail the connection; nothing after the bad frame is read.
                 closing = true;
                 connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(check.closeCode()), check.reason()));
+                conn.linger(); // the client is likely mid-frame: no reset over our close frame
                 return;
             }
             if (compression != null && compression.failure() != 0) {
                 closing = true;
                 connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(compression.failure()),
                         compression.failureReason()));
+                conn.linger();
                 return;
             }
             if (closing && check.closeFrameSeen()) {
