@@ -256,6 +256,7 @@ public final class HttpConnection {
         expiryLock.lock();
         try {
             if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.HIJACKED)) {
+                protocol.dropped();
                 return; // closed by a forced shutdown
             }
             // Not "expired": a connection expired while quiet still serves a request that arrived
@@ -321,6 +322,10 @@ public final class HttpConnection {
         try {
             return respond(config, input, output, request, response);
         } finally {
+            Upgrade asked = response.requestedUpgrade();
+            if (asked != null && asked != upgrade) {
+                asked.dropped();
+            }
             server.requestFinished();
             AccessLog log = server.accessLog();
             if (log != null) {

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.tyrus.core.BaseContainer;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 
@@ -56,6 +57,11 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private final WebSocketSettings settings;
     private final TyrusWebSocketEngine endpoints;
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+    /**
+     * Session slots taken: reserved by a handshake before its 101, freed when the session ends or
+     * the upgrade is dropped, so that concurrent handshakes cannot pass the limit together.
+     */
+    private final AtomicInteger slots = new AtomicInteger();
     private volatile boolean hasEndpoints;
     /** Set once the idle sweep is scheduled (with the first session, when an idle timeout is set). */
     private final AtomicBoolean idleSweep = new AtomicBoolean();
@@ -130,8 +136,19 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         return sessions.size();
     }
 
-    boolean isFull() {
-        return sessions.size() >= settings.maxSessions();
+    /** Takes a session slot for a handshake; false when max-sessions are open or being opened. */
+    boolean reserveSlot() {
+        for (int taken = slots.get(); taken < settings.maxSessions(); taken = slots.get()) {
+            if (slots.compareAndSet(taken, taken + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Frees a slot taken by {@link #reserveSlot}: once per reservation. */
+    void releaseSlot() {
+        slots.decrementAndGet();
     }
 
     void opened(WebSocketSession session) {

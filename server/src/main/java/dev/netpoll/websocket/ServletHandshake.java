@@ -49,18 +49,22 @@ final class ServletHandshake {
             default:
                 break;
         }
-        if (container.isFull()) {
-            // Checked once the request is known to be ours; concurrent handshakes may pass it together.
+        if (!container.reserveSlot()) {
+            // Reserved once the request is known to be ours; the handler frees it (session end or dropped upgrade).
             response.setHeader("Retry-After", "1");
             response.sendError(503, "too many WebSocket sessions");
             return true;
         }
-        copyHeaders(answer, response);
         WebSocketUpgradeHandler handler;
         try {
+            copyHeaders(answer, response);
             handler = request.upgrade(WebSocketUpgradeHandler.class);
         } catch (jakarta.servlet.ServletException e) {
+            container.releaseSlot();
             throw new IOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            container.releaseSlot();
+            throw e;
         }
         handler.prepare(container, upgrade, path, compression.isNegotiated() ? compression : null);
         return true;
