@@ -280,7 +280,20 @@ public final class HttpConnection {
         // The request's head and write timeouts are HTTP's; the protocol sets its own.
         conn.setReadDeadline(0);
         conn.setWriteDeadline(0);
-        protocol.serve(new UpgradedConn(conn, input, request.isSecure()));
+        var upgraded = new UpgradedConn(conn, input, request.isSecure());
+        try {
+            protocol.serve(upgraded);
+        } finally {
+            if (!upgraded.endReads()) {
+                // A reader of the protocol's own (a blocking upgrade handler's thread) is still
+                // inside a read, using the input's pooled buffer: closing wakes it; the buffers go
+                // back to the pool only once it has left, else to the garbage collector.
+                conn.close();
+                if (!upgraded.awaitReaderGone(server.config().writeTimeout().toNanos())) {
+                    buffersAbandoned = true;
+                }
+            }
+        }
     }
 
     /**
