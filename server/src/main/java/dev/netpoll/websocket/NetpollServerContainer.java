@@ -71,6 +71,12 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private volatile int maxTextMessageSize;
     private volatile ExecutorService executor;
     private volatile ScheduledExecutorService scheduler;
+    /**
+     * The idle sweep's own timer, apart from Tyrus' (application heartbeats): a timer task blocked
+     * in a send for up to the write timeout must not stall the closing of every idle session.
+     * Made with the first session when an idle timeout is set; stopped by {@link #shutdown}.
+     */
+    private volatile ScheduledExecutorService sweeper;
 
     NetpollServerContainer(String contextPath, WebSocketSettings settings) {
         this.contextPath = contextPath;
@@ -158,9 +164,15 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
             // One sweep for all sessions rather than a timer each: a session's own read cannot be
             // woken early on every transport (see WebSocketSession), and a sweep costs nothing per idle session.
             long period = Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10));
-            getScheduledExecutorService().scheduleWithFixedDelay(this::sweepIdle, period, period,
-                    TimeUnit.NANOSECONDS);
+            var timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netpoll-ws-idle-sweep").factory());
+            sweeper = timer;
+            timer.scheduleWithFixedDelay(this::sweepIdle, period, period, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The idle sweep's timer, or null before the first session (or without an idle timeout). */
+    ScheduledExecutorService idleSweeper() {
+        return sweeper;
     }
 
     private void sweepIdle() {
@@ -378,6 +390,10 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         ScheduledExecutorService s = scheduler;
         if (s != null) {
             s.shutdownNow();
+        }
+        ScheduledExecutorService sweep = sweeper;
+        if (sweep != null) {
+            sweep.shutdownNow();
         }
     }
 }

@@ -25,11 +25,16 @@ class WebSocketContainerShutdownTest {
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> server.container.sessionCount() == 0);
             var timers = server.container.getScheduledExecutorService();
-            assertThat(timers.isShutdown()).isFalse(); // the idle sweep runs on it
+            var sweep = server.container.idleSweeper();
+            assertThat(sweep).isNotNull();
+            assertThat(timers.isShutdown()).isFalse();
+            assertThat(sweep.isShutdown()).isFalse();
             server.server.close();
             server.context.stop(); // what the Boot web server's destroy() does
-            assertThat(timers.isShutdown()).isTrue();
-            assertThat(timers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (var timer : java.util.List.of(timers, sweep)) {
+                assertThat(timer.isShutdown()).isTrue();
+                assertThat(timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
         } finally {
             server.container.shutdown();
         }
