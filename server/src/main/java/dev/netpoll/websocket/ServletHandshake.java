@@ -28,7 +28,8 @@ final class ServletHandshake {
      */
     static boolean upgrade(NetpollServerContainer container, WebSocketEngine engine, String path,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
-        RequestContext handshake = requestOf(request, path);
+        var roles = new HandshakeRoles(request);
+        RequestContext handshake = requestOf(request, path, roles);
         var answer = new TyrusUpgradeResponse();
         var compression = new MessageCompression(container.getDefaultMaxTextMessageBufferSize(),
                 container.getDefaultMaxBinaryMessageBufferSize());
@@ -38,6 +39,7 @@ final class ServletHandshake {
             upgrade = engine.upgrade(handshake, answer);
         } finally {
             PerMessageDeflate.NEGOTIATING.remove();
+            roles.handshakeDone();
         }
         switch (upgrade.getStatus()) {
             case NOT_APPLICABLE:
@@ -70,6 +72,32 @@ final class ServletHandshake {
         return true;
     }
 
+    /**
+     * {@code HandshakeRequest.isUserInRole}, answered by the servlet request during the handshake
+     * only (Jakarta WebSocket: the handshake request is valid during the handshake). Tyrus keeps
+     * the request context for the session's life; holding the servlet request there would keep
+     * its whole wrapper chain (security, session, attributes) reachable from every idle session.
+     */
+    private static final class HandshakeRoles implements RequestContext.Builder.IsUserInRoleDelegate {
+
+        /** The handshaking thread's; cleared when the engine has answered. */
+        private volatile HttpServletRequest request;
+
+        HandshakeRoles(HttpServletRequest request) {
+            this.request = request;
+        }
+
+        void handshakeDone() {
+            request = null;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            HttpServletRequest current = request;
+            return current != null && current.isUserInRole(role);
+        }
+    }
+
     private static void copyHeaders(TyrusUpgradeResponse answer, HttpServletResponse response) {
         for (Map.Entry<String, List<String>> field : answer.getHeaders().entrySet()) {
             if (field.getKey().equalsIgnoreCase("Connection")) {
@@ -79,14 +107,14 @@ final class ServletHandshake {
         }
     }
 
-    private static RequestContext requestOf(HttpServletRequest request, String path) {
+    private static RequestContext requestOf(HttpServletRequest request, String path, HandshakeRoles roles) {
         RequestContext context = RequestContext.Builder.create()
                 .requestURI(URI.create(path))
                 .queryString(request.getQueryString())
                 .httpSession(request.getSession(false))
                 .secure(request.isSecure())
                 .userPrincipal(request.getUserPrincipal())
-                .isUserInRoleDelegate(request::isUserInRole)
+                .isUserInRoleDelegate(roles)
                 .parameterMap(request.getParameterMap())
                 .remoteAddr(request.getRemoteAddr())
                 .serverAddr(request.getLocalAddr())
