@@ -131,12 +131,12 @@ public final class WebSocketSession {
             int n;
             try {
                 n = conn.read(bytes -> {
+                    // At a violation, the valid frames before the bad one are still delivered.
                     ByteBuffer unmasked = check.scan(bytes);
-                    if (unmasked == null) {
-                        violated = true;
-                    } else if (!closing) {
+                    if (!closing && unmasked.hasRemaining()) {
                         reader.handle(unmasked);
                     }
+                    violated = check.violated();
                 });
             } catch (DeadlineExceededException e) {
                 return; // our close frame got no answer in time

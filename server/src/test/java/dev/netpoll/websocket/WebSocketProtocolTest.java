@@ -140,6 +140,20 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void framesBeforeABadOneInTheSameReadAreStillDelivered() throws Exception {
+        try (RawClient client = open()) {
+            client.send(RawClient.text("one"), RawClient.text("two"), RawClient.text("three"),
+                    frame(true, 0, TEXT, "plain".getBytes(StandardCharsets.UTF_8), false), RawClient.text("never"));
+            assertThat(client.read().text()).isEqualTo("one");
+            assertThat(client.read().text()).isEqualTo("two");
+            assertThat(client.read().text()).isEqualTo("three");
+            RawClient.Frame close = client.read();
+            assertThat(close.opcode()).isEqualTo(CLOSE);
+            assertThat(close.closeCode()).isEqualTo(1002);
+        }
+    }
+
+    @Test
     void unmaskedClientFrameIsAProtocolError() throws Exception {
         assertClosedWith(1002, frame(true, 0, TEXT, "plain".getBytes(StandardCharsets.UTF_8), false));
     }
