@@ -46,7 +46,10 @@ final class ServletHandshake {
                 return false;
             case HANDSHAKE_FAILED:
                 copyHeaders(answer, response);
-                response.sendError(answer.getStatus() >= 400 ? answer.getStatus() : 400);
+                // HANDSHAKE_FAILED is the request failing validation; Tyrus reports some of those
+                // (a missing Sec-WebSocket-Key) as 500, which would blame the server.
+                int status = answer.getStatus();
+                response.sendError(status >= 400 && status < 500 ? status : 400);
                 return true;
             default:
                 break;
