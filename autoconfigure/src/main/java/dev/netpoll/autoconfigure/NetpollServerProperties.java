@@ -248,8 +248,12 @@ public class NetpollServerProperties {
         /** Largest binary message a client may send; a bigger one closes the session with 1009. */
         private DataSize maxBinaryMessageSize = DataSize.ofKilobytes(64);
 
-        /** A session that neither receives nor sends for this long is closed with 1001; 0 for never. */
-        private Duration idleTimeout = Duration.ZERO;
+        /**
+         * A session that neither receives nor sends for this long (pings and pongs count) is
+         * closed with 1001; 0 for never. On by default so that a peer that vanished without a FIN
+         * does not hold its task, descriptor and session slot forever.
+         */
+        private Duration idleTimeout = Duration.ofMinutes(10);
 
         /** Sessions open at once; a handshake beyond it is answered 503. */
         private int maxSessions = 10_000;

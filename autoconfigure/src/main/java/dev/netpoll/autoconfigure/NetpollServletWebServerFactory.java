@@ -42,10 +42,6 @@ import org.springframework.util.ClassUtils;
 public class NetpollServletWebServerFactory extends AbstractConfigurableWebServerFactory
         implements ConfigurableServletWebServerFactory, ResourceLoaderAware {
 
-    /** Whether Tyrus' core is on the class path (an application may exclude it to go without WebSocket). */
-    private static final boolean WEBSOCKET_PRESENT = ClassUtils.isPresent("org.glassfish.tyrus.core.TyrusWebSocketEngine",
-            NetpollServletWebServerFactory.class.getClassLoader());
-
     private final ServletWebServerSettings settings = new ServletWebServerSettings();
     private ResourceLoader resourceLoader;
     private String transport = "auto";
@@ -158,7 +154,7 @@ public class NetpollServletWebServerFactory extends AbstractConfigurableWebServe
         ClassLoader classLoader = resourceLoader != null ? resourceLoader.getClassLoader() : ClassUtils.getDefaultClassLoader();
         var context = new NetpollServletContext(settings.getContextPath().toString(), classLoader);
         configure(context);
-        if (WEBSOCKET_PRESENT) {
+        if (WebSocketSupport.present()) {
             // Before the initializers: ServerEndpointExporter and Spring's handshake handler find
             // the container as a context attribute during the application's start-up.
             NetpollServerContainer.install(context, webSocketSettings);

@@ -44,6 +44,22 @@ class AutoConfigurationTest {
                 });
     }
 
+    @Test
+    void webSocketSessionsHaveAnIdleTimeoutByDefault() {
+        // A peer that vanishes without a FIN must not hold a task, a descriptor and a session
+        // slot forever: by default ten minutes with no frame either way end the session.
+        runner.run(context -> {
+            var factory = context.getBean(NetpollServletWebServerFactory.class);
+            context.getBean(NetpollWebServerFactoryCustomizer.class).customize(factory);
+            assertThat(factory.getWebSocketSettings().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        });
+        runner.withPropertyValues("server.netpoll.websocket.idle-timeout=0").run(context -> {
+            var factory = context.getBean(NetpollServletWebServerFactory.class);
+            context.getBean(NetpollWebServerFactoryCustomizer.class).customize(factory);
+            assertThat(factory.getWebSocketSettings().idleTimeout()).isZero();
+        });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnFactory {
 

@@ -26,7 +26,7 @@ public final class HttpConnection {
     private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
     private static final VarHandle STATE;
     /** How long a lingering close waits for the client to stop sending (Go's rstAvoidanceDelay). */
-    private static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
+    static final long LINGER_NANOS = java.time.Duration.ofMillis(500).toNanos();
 
     static {
         try {
@@ -50,6 +50,8 @@ public final class HttpConnection {
     private final java.util.concurrent.locks.ReentrantLock expiryLock = new java.util.concurrent.locks.ReentrantLock();
     /** Set once by graceful shutdown: stop waiting for another request. */
     private volatile boolean expired;
+    /** Set once graceful shutdown told the upgraded protocol to finish; guarded by expiryLock. */
+    private boolean protocolTold;
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
     private volatile Thread task;
     /**
@@ -164,9 +166,9 @@ public final class HttpConnection {
         expiryLock.lock();
         try {
             ConnState s = state();
-            if (s == ConnState.HIJACKED && !expired) {
+            if (s == ConnState.HIJACKED && !protocolTold) {
                 // The upgraded protocol ends its conversation itself (WebSocket: close 1001).
-                expired = true;
+                protocolTold = true;
                 upgrade.shutdown();
                 return;
             }
@@ -298,10 +300,13 @@ public final class HttpConnection {
         expiryLock.lock();
         try {
             if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.HIJACKED)) {
+                protocol.dropped();
                 return; // closed by a forced shutdown
             }
-            shuttingDown = server.isShuttingDown() && !expired;
-            expired |= shuttingDown;
+            // Not "expired": a connection expired while quiet still serves a request that arrived
+            // at the deadline, and if that request upgraded, its protocol has not been told yet.
+            shuttingDown = server.isShuttingDown() && !protocolTold;
+            protocolTold |= shuttingDown;
         } finally {
             expiryLock.unlock();
         }
@@ -319,7 +324,20 @@ public final class HttpConnection {
         // The request's head and write timeouts are HTTP's; the protocol sets its own.
         conn.setReadDeadline(0);
         conn.setWriteDeadline(0);
-        protocol.serve(new UpgradedConn(conn, input, request.isSecure()));
+        var upgraded = new UpgradedConn(conn, input, request.isSecure());
+        try {
+            protocol.serve(upgraded);
+        } finally {
+            if (!upgraded.endReads()) {
+                // A reader of the protocol's own (a blocking upgrade handler's thread) is still
+                // inside a read, using the input's pooled buffer: closing wakes it; the buffers go
+                // back to the pool only once it has left, else to the garbage collector.
+                conn.close();
+                if (!upgraded.awaitReaderGone(server.config().writeTimeout().toNanos())) {
+                    buffersAbandoned = true;
+                }
+            }
+        }
     }
 
     /**
@@ -416,6 +434,10 @@ public final class HttpConnection {
         try {
             return respond(config, input, output, request, response);
         } finally {
+            Upgrade asked = response.requestedUpgrade();
+            if (asked != null && asked != upgrade) {
+                asked.dropped();
+            }
             server.requestFinished();
             AccessLog log = server.accessLog();
             if (log != null) {
@@ -483,6 +505,18 @@ public final class HttpConnection {
         if (!drain(config, head, body)) {
             inputUnread = true;
             response.requestClose();
+            if (response.pendingUpgrade() != null) {
+                // RFC 9110 section 7.8: the protocol switches after the whole request. A body left
+                // unread (or malformed) would become the new protocol's first bytes, so there is
+                // no switch: an error if the 101 is not out yet, else just the close.
+                if (!output.isCommitted()) {
+                    int status = unreadBodyStatus(head, (RequestBody) body);
+                    sendError(output, false, status, status == 400 ? "malformed request body"
+                            : status == 417 ? "the request body was not sent before the protocol switch"
+                            : "request body too large to read before the protocol switch");
+                }
+                return false;
+            }
         }
         if (server.isShuttingDown()) {
             response.requestClose();
@@ -527,6 +561,14 @@ public final class HttpConnection {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "could not end the response to " + conn.remoteAddress());
         }
+    }
+
+    /** Why a body {@link #drain} gave up on could not be read: framing, a missing 100 Continue, size. */
+    private static int unreadBodyStatus(RequestHead head, RequestBody body) {
+        if (body.failed()) {
+            return 400;
+        }
+        return head.expectContinue && !body.started() ? 417 : 413;
     }
 
     /**

@@ -209,6 +209,11 @@ public final class HttpResponse {
         upgrade = protocol;
     }
 
+    /** The protocol the handler asked for, whether or not the switch happens. */
+    Upgrade requestedUpgrade() {
+        return upgrade;
+    }
+
     /** The protocol to switch to once this response is sent, if the handler asked for one and kept the 101. */
     Upgrade pendingUpgrade() {
         return status == 101 ? upgrade : null;

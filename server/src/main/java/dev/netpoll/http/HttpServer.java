@@ -3,6 +3,7 @@ package dev.netpoll.http;
 import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.Listener;
+import dev.netpoll.poll.NetFd;
 import dev.netpoll.poll.Transport;
 import dev.netpoll.runtime.AcceptLoop;
 import dev.netpoll.runtime.RuntimeStats;
@@ -232,11 +233,12 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Pooled HTTP buffers held by connections now. An idle connection holds none, and neither
-     * does an idle upgraded one (a WebSocket session between messages).
+     * Pooled buffers held by connections now: HTTP buffers, and the socket scratch buffers of
+     * heap reads and writes (shared by every server in the JVM). An idle connection holds none,
+     * and neither does an idle upgraded one (a WebSocket session between messages).
      */
     public int buffersLent() {
-        return pool.lent();
+        return pool.lent() + NetFd.scratchLent();
     }
 
     public long requestsInFlight() {

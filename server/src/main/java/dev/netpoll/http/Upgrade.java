@@ -26,4 +26,13 @@ public interface Upgrade {
 
     /** What the protocol is doing, for the runtime view ("websocket /chat"). */
     String describe();
+
+    /**
+     * The switch asked for will not happen ({@link #serve} is never called): the handler failed,
+     * changed the status, the request's body could not be read, the 101 could not be written or
+     * the connection was closed first. Frees what the protocol reserved at its handshake. Called
+     * at most once, on the connection's task.
+     */
+    default void dropped() {
+    }
 }

@@ -1,6 +1,7 @@
 package dev.netpoll.http;
 
 import dev.netpoll.poll.Conn;
+import dev.netpoll.poll.ConnClosedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,6 +20,12 @@ public final class UpgradedConn {
     private final Conn conn;
     private final ConnInput input;
     private final boolean secure;
+    /**
+     * Reads run inside it: a protocol may read on a thread of its own (a blocking servlet upgrade
+     * handler) while another thread closes the connection and the task ends. The task ends it
+     * before the connection's buffers go back to the pool, and a read that starts later fails.
+     */
+    private final Exchange readers = new Exchange();
 
     UpgradedConn(Conn conn, ConnInput input, boolean secure) {
         this.conn = conn;
@@ -31,7 +38,12 @@ public final class UpgradedConn {
      * passes ({@link dev.netpoll.poll.DeadlineExceededException}); -1 at end of stream.
      */
     public int read(byte[] into, int offset, int length) throws IOException {
-        return input.readUpgraded(into, offset, length, true);
+        enter();
+        try {
+            return input.readUpgraded(into, offset, length, true);
+        } finally {
+            readers.exit();
+        }
     }
 
     /** Takes bytes lent by {@link #read(Sink)}. */
@@ -46,12 +58,44 @@ public final class UpgradedConn {
      * or copy what they read at once (a WebSocket frame reader).
      */
     public int read(Sink sink) throws IOException {
-        return input.lendUpgraded(sink);
+        enter();
+        try {
+            return input.lendUpgraded(sink);
+        } finally {
+            readers.exit();
+        }
     }
 
     /** Reads what is there without parking: bytes copied, 0 when nothing has arrived, -1 at end of stream. */
     public int readNow(byte[] into, int offset, int length) throws IOException {
-        return input.readUpgraded(into, offset, length, false);
+        enter();
+        try {
+            return input.readUpgraded(into, offset, length, false);
+        } finally {
+            readers.exit();
+        }
+    }
+
+    private void enter() throws IOException {
+        try {
+            readers.enter();
+        } catch (IllegalStateException e) {
+            throw new ConnClosedException();
+        }
+    }
+
+    /**
+     * The protocol is done (its {@code serve} returned): no read may start from now on. Returns
+     * false if one is still running on another thread; the caller then closes the socket, which
+     * wakes it, and waits with {@link #awaitReaderGone}. The connection's task.
+     */
+    boolean endReads() {
+        return readers.end();
+    }
+
+    /** After {@link #endReads} returned false and the socket was closed: whether the reader left within {@code nanos}. */
+    boolean awaitReaderGone(long nanos) {
+        return readers.awaitExit(nanos);
     }
 
     /** Parks until the socket may be readable (a hint: a read may still find nothing). Holds no buffer. */
@@ -84,6 +128,22 @@ public final class UpgradedConn {
     /** Half-closes: the client reads end of stream, we can still read its last bytes. */
     public void shutdownOutput() throws IOException {
         conn.shutdownOutput();
+    }
+
+    /**
+     * Lingering close for a protocol that gives up on a client still sending (a WebSocket
+     * protocol error or oversized message): half-closes, then reads and discards until the client
+     * closes or half a second passes. Closing over unread bytes, or having more arrive after the
+     * close, makes the kernel answer with a reset, which destroys what we sent last (the close
+     * frame) if the client has not read it yet. The caller closes afterwards. Task only.
+     */
+    public void linger() {
+        try {
+            conn.shutdownOutput();
+            input.discardUntilEnd(System.nanoTime() + HttpConnection.LINGER_NANOS);
+        } catch (IOException e) {
+            // Reset, closed or timed out: nothing more to protect.
+        }
     }
 
     /** Closes the socket, waking a parked read or write. Any thread; idempotent. */

@@ -3,6 +3,7 @@ package dev.netpoll.poll;
 import dev.netpoll.sys.Errno;
 import dev.netpoll.sys.LibC;
 import dev.netpoll.sys.NativeBuffer;
+import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
@@ -22,15 +23,21 @@ import java.nio.ByteOrder;
  * stream and errors are not data: their edge may have merged with the data's, so once the poller
  * saw a hang-up the reader always makes the call.
  *
- * <p>Fields below {@code pd} are owned by the task currently reading ({@code readDrained},
- * {@code readScratch}) or writing ({@code iov}, {@code writeScratch}); see {@link Conn} for the
- * one-reader, one-writer rule.
+ * <p>Fields below {@code pd} are owned by the task currently reading ({@code readDrained}) or
+ * writing ({@code iov}); see {@link Conn} for the one-reader, one-writer rule.
+ *
+ * <p>A heap buffer goes through a native scratch buffer borrowed from {@link #SCRATCH} for the
+ * one call and given back before it returns: a connection that once read or wrote from the heap
+ * (a WebSocket frame from Tyrus) must not keep 16 KiB of native memory for the rest of its idle life.
  */
 public final class NetFd implements Conn {
 
     private static final int IOV_MAX_BATCH = 16;
     private static final int IOVEC_SIZE = 16;
     private static final int SCRATCH_SIZE = 16 * 1024;
+    /** Shared by every descriptor; a few per core cover the calls in flight at once. */
+    private static final NativeBufferPool SCRATCH = new NativeBufferPool(SCRATCH_SIZE,
+            Math.max(16, 4 * Runtime.getRuntime().availableProcessors()), "socket scratch buffer");
 
     private final int fd;
     private final Poller poller;
@@ -44,11 +51,9 @@ public final class NetFd implements Conn {
     // the poller per connection. The edge that registration reports for those bytes then at most
     // ends one later wait early, which every wait tolerates.
     private boolean readDrained;
-    private ByteBuffer readScratch;
     // Writer-owned.
     private ByteBuffer iov;
     private long iovAddress;
-    private ByteBuffer writeScratch;
 
     private NetFd(int fd, EpollTransport transport, InetSocketAddress remote) {
         this.fd = fd;
@@ -163,15 +168,18 @@ public final class NetFd implements Conn {
     }
 
     private int readViaScratch(ByteBuffer dst) throws IOException {
-        if (readScratch == null) {
-            readScratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        NativeBuffer scratch = SCRATCH.acquire();
+        try {
+            ByteBuffer bytes = scratch.buffer();
+            bytes.limit(Math.min(SCRATCH_SIZE, dst.remaining()));
+            int n = read(bytes, scratch.address());
+            if (n > 0) {
+                dst.put(bytes.flip());
+            }
+            return n;
+        } finally {
+            SCRATCH.release(scratch);
         }
-        readScratch.clear().limit(Math.min(SCRATCH_SIZE, dst.remaining()));
-        int n = read(readScratch);
-        if (n > 0) {
-            dst.put(readScratch.flip());
-        }
-        return n;
     }
 
     @Override
@@ -224,15 +232,23 @@ public final class NetFd implements Conn {
     }
 
     private void writeViaScratch(ByteBuffer src) throws IOException {
-        if (writeScratch == null) {
-            writeScratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        NativeBuffer scratch = SCRATCH.acquire();
+        try {
+            ByteBuffer bytes = scratch.buffer();
+            while (src.hasRemaining()) {
+                int chunk = Math.min(SCRATCH_SIZE, src.remaining());
+                bytes.clear().put(0, src, src.position(), chunk).limit(chunk);
+                write(bytes, scratch.address());
+                src.position(src.position() + chunk);
+            }
+        } finally {
+            SCRATCH.release(scratch);
         }
-        while (src.hasRemaining()) {
-            int chunk = Math.min(SCRATCH_SIZE, src.remaining());
-            writeScratch.clear().put(writeScratch.position(), src, src.position(), chunk).limit(chunk);
-            write(writeScratch);
-            src.position(src.position() + chunk);
-        }
+    }
+
+    /** Scratch buffers lent now: each is held only inside one read or write of a heap buffer. */
+    public static int scratchLent() {
+        return SCRATCH.lent();
     }
 
     @Override

@@ -17,4 +17,11 @@ public interface NetpollUpgradeHandler extends HttpUpgradeHandler {
 
     /** The protocol and what it serves, such as {@code "websocket /chat"}. */
     String describe();
+
+    /**
+     * The upgrade will not happen: neither {@code init} nor {@code destroy} is called. Frees what
+     * the handshake reserved. The connection's task, at most once.
+     */
+    default void upgradeDropped() {
+    }
 }

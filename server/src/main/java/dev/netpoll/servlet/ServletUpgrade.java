@@ -48,6 +48,13 @@ final class ServletUpgrade implements Upgrade {
     }
 
     @Override
+    public void dropped() {
+        if (handler instanceof NetpollUpgradeHandler managed) {
+            managed.upgradeDropped();
+        }
+    }
+
+    @Override
     public String describe() {
         return handler instanceof NetpollUpgradeHandler managed ? managed.describe() : "upgraded " + requestUri;
     }

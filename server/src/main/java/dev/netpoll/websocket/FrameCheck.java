@@ -50,7 +50,12 @@ final class FrameCheck {
         this.maxBinary = maxBinary;
     }
 
-    /** The close code of the violation found, once {@link #scan} returned false. */
+    /** Whether {@link #scan} found a violation: nothing after it is scanned or delivered. */
+    boolean violated() {
+        return closeCode != 0;
+    }
+
+    /** The close code of the violation found, once {@link #violated}. */
     int closeCode() {
         return closeCode;
     }
@@ -65,15 +70,19 @@ final class FrameCheck {
 
     /**
      * Vets and unmasks {@code data[position, limit)}: returns the bytes to hand Tyrus (a view of
-     * {@code data} or, when a header began in an earlier read, a new buffer), or null at the first
-     * violation. Header bytes of a frame whose header has not fully arrived are held back.
+     * {@code data} or, when a header began in an earlier read, a new buffer). At a violation it
+     * stops and returns the frames before the bad one, which are valid and whole (a header is
+     * emitted only once vetted, and only after the previous payload ended), and
+     * {@link #violated} turns true. Header bytes of a frame whose header has not fully arrived are
+     * held back.
      */
     ByteBuffer scan(ByteBuffer data) {
         ByteBuffer out = headLength == 0 ? data : ByteBuffer.allocate(data.remaining() + head.length);
-        int o = out == data ? data.position() : 0;
+        int from = out == data ? data.position() : 0;
+        int o = from;
         int i = data.position();
         int end = data.limit();
-        while (i < end) {
+        while (i < end && !violated()) {
             if (payloadLeft > 0) {
                 int n = (int) Math.min(payloadLeft, end - i);
                 unmask(data, i, out, o, n);
@@ -87,21 +96,21 @@ final class FrameCheck {
                 // Section 5.1: the server closes the connection on an unmasked client frame.
                 if ((head[1] & 0x80) == 0) {
                     fail(PROTOCOL_ERROR, "client frames must be masked");
-                    return null;
+                    break;
                 }
                 int code = head[1] & 0x7F;
                 headNeeded = 2 + (code == 126 ? 2 : code == 127 ? 8 : 0) + 4;
             }
             if (headLength == headNeeded) {
                 if (!frame()) {
-                    return null;
+                    break;
                 }
                 o = emitUnmaskedHeader(out, o);
                 headLength = 0;
                 headNeeded = 2;
             }
         }
-        return out.slice(out == data ? data.position() : 0, o - (out == data ? data.position() : 0));
+        return out.slice(from, o - from);
     }
 
     /** Writes the header without its key (mask bit clear) at {@code o}; returns the index after it. */

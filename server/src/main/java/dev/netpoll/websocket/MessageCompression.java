@@ -187,13 +187,21 @@ final class MessageCompression {
                 && bytes[at + 3] == TAIL[3];
     }
 
-    /** The session ended: zlib state it still holds (a message cut short) is freed, not pooled. */
-    void release() {
+    /**
+     * The session's task is done reading: an inflater it still holds (a message cut short) is
+     * freed, not pooled. Task only: {@code inflater} is the task's, and ending it from another
+     * thread could end one already given back to the pool.
+     */
+    void releaseInbound() {
         Inflater in = inflater;
         inflater = null;
         if (in != null) {
             in.end();
         }
+    }
+
+    /** No more messages go out: a deflater held by a message cut short is freed. Any thread. */
+    void releaseOutbound() {
         sendLock.lock();
         try {
             if (deflater != null) {

@@ -2,6 +2,8 @@ package dev.netpoll.websocket;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.ClientEndpointConfig;
@@ -24,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.tyrus.core.BaseContainer;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 
@@ -54,6 +57,11 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private final WebSocketSettings settings;
     private final TyrusWebSocketEngine endpoints;
     private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+    /**
+     * Session slots taken: reserved by a handshake before its 101, freed when the session ends or
+     * the upgrade is dropped, so that concurrent handshakes cannot pass the limit together.
+     */
+    private final AtomicInteger slots = new AtomicInteger();
     private volatile boolean hasEndpoints;
     /** Set once the idle sweep is scheduled (with the first session, when an idle timeout is set). */
     private final AtomicBoolean idleSweep = new AtomicBoolean();
@@ -63,6 +71,12 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private volatile int maxTextMessageSize;
     private volatile ExecutorService executor;
     private volatile ScheduledExecutorService scheduler;
+    /**
+     * The idle sweep's own timer, apart from Tyrus' (application heartbeats): a timer task blocked
+     * in a send for up to the write timeout must not stall the closing of every idle session.
+     * Made with the first session when an idle timeout is set; stopped by {@link #shutdown}.
+     */
+    private volatile ScheduledExecutorService sweeper;
 
     NetpollServerContainer(String contextPath, WebSocketSettings settings) {
         this.contextPath = contextPath;
@@ -83,7 +97,19 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         var filter = context.addFilter("netpollWebSocketEndpoints", new EndpointFilter(container));
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        // Added first, so destroyed last: the timers (idle sweep, Tyrus') must not outlive the
+        // context and keep it and the application's class loader reachable.
+        context.addListener(new StopWithContext(container));
         return container;
+    }
+
+    /** Stops the container's executors when its servlet context is destroyed. */
+    private record StopWithContext(NetpollServerContainer container) implements ServletContextListener {
+
+        @Override
+        public void contextDestroyed(ServletContextEvent event) {
+            container.shutdown();
+        }
     }
 
     /** The container installed in {@code context}, or null. */
@@ -92,10 +118,14 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     }
 
     private TyrusWebSocketEngine engine() {
+        // FrameCheck is the one size limit: it closes with 1009 on a frame over the session's
+        // limit before Tyrus sees its header, so Tyrus' buffer holds at most one partial frame
+        // plus the batch it is appended to. Tyrus' own cap must never bind: sized to the limit it
+        // overflowed (1011) on legal frames sharing a read, and it would go stale when
+        // setDefaultMax*BufferSize raises the limit after the engine is built. Tyrus allocates
+        // by need, not by this cap.
         return TyrusWebSocketEngine.builder(this)
-                // A partial frame never holds more than one message's payload: FrameCheck closes
-                // with 1009 on a bigger one before Tyrus buffers it.
-                .incomingBufferSize(Math.max(maxTextMessageSize, maxBinaryMessageSize) + 14)
+                .incomingBufferSize(Integer.MAX_VALUE / 2)
                 .build();
     }
 
@@ -112,8 +142,19 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         return sessions.size();
     }
 
-    boolean isFull() {
-        return sessions.size() >= settings.maxSessions();
+    /** Takes a session slot for a handshake; false when max-sessions are open or being opened. */
+    boolean reserveSlot() {
+        for (int taken = slots.get(); taken < settings.maxSessions(); taken = slots.get()) {
+            if (slots.compareAndSet(taken, taken + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Frees a slot taken by {@link #reserveSlot}: once per reservation. */
+    void releaseSlot() {
+        slots.decrementAndGet();
     }
 
     void opened(WebSocketSession session) {
@@ -123,9 +164,15 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
             // One sweep for all sessions rather than a timer each: a session's own read cannot be
             // woken early on every transport (see WebSocketSession), and a sweep costs nothing per idle session.
             long period = Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10));
-            getScheduledExecutorService().scheduleWithFixedDelay(this::sweepIdle, period, period,
-                    TimeUnit.NANOSECONDS);
+            var timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netpoll-ws-idle-sweep").factory());
+            sweeper = timer;
+            timer.scheduleWithFixedDelay(this::sweepIdle, period, period, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The idle sweep's timer, or null before the first session (or without an idle timeout). */
+    ScheduledExecutorService idleSweeper() {
+        return sweeper;
     }
 
     private void sweepIdle() {
@@ -343,6 +390,10 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         ScheduledExecutorService s = scheduler;
         if (s != null) {
             s.shutdownNow();
+        }
+        ScheduledExecutorService sweep = sweeper;
+        if (sweep != null) {
+            sweep.shutdownNow();
         }
     }
 }

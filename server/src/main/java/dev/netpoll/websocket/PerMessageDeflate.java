@@ -62,11 +62,16 @@ final class PerMessageDeflate implements ExtendedExtension {
         return state(context).deflate(frame);
     }
 
+    /**
+     * Tyrus closed the session, on whatever thread closed it (possibly not the session's task,
+     * and not at all after a client-initiated close): only outbound state is freed here; the
+     * session's task frees the inbound state when it stops reading.
+     */
     @Override
     public void destroy(ExtensionContext context) {
-        MessageCompression compression = (MessageCompression) context.getProperties().remove(STATE);
+        MessageCompression compression = (MessageCompression) context.getProperties().get(STATE);
         if (compression != null) {
-            compression.release();
+            compression.releaseOutbound();
         }
     }
 

@@ -28,7 +28,8 @@ final class ServletHandshake {
      */
     static boolean upgrade(NetpollServerContainer container, WebSocketEngine engine, String path,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
-        RequestContext handshake = requestOf(request, path);
+        var roles = new HandshakeRoles(request);
+        RequestContext handshake = requestOf(request, path, roles);
         var answer = new TyrusUpgradeResponse();
         var compression = new MessageCompression(container.getDefaultMaxTextMessageBufferSize(),
                 container.getDefaultMaxBinaryMessageBufferSize());
@@ -38,32 +39,66 @@ final class ServletHandshake {
             upgrade = engine.upgrade(handshake, answer);
         } finally {
             PerMessageDeflate.NEGOTIATING.remove();
+            roles.handshakeDone();
         }
         switch (upgrade.getStatus()) {
             case NOT_APPLICABLE:
                 return false;
             case HANDSHAKE_FAILED:
                 copyHeaders(answer, response);
-                response.sendError(answer.getStatus() >= 400 ? answer.getStatus() : 400);
+                // HANDSHAKE_FAILED is the request failing validation; Tyrus reports some of those
+                // (a missing Sec-WebSocket-Key) as 500, which would blame the server.
+                int status = answer.getStatus();
+                response.sendError(status >= 400 && status < 500 ? status : 400);
                 return true;
             default:
                 break;
         }
-        if (container.isFull()) {
-            // Checked once the request is known to be ours; concurrent handshakes may pass it together.
+        if (!container.reserveSlot()) {
+            // Reserved once the request is known to be ours; the handler frees it (session end or dropped upgrade).
             response.setHeader("Retry-After", "1");
             response.sendError(503, "too many WebSocket sessions");
             return true;
         }
-        copyHeaders(answer, response);
         WebSocketUpgradeHandler handler;
         try {
+            copyHeaders(answer, response);
             handler = request.upgrade(WebSocketUpgradeHandler.class);
         } catch (jakarta.servlet.ServletException e) {
+            container.releaseSlot();
             throw new IOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            container.releaseSlot();
+            throw e;
         }
         handler.prepare(container, upgrade, path, compression.isNegotiated() ? compression : null);
         return true;
+    }
+
+    /**
+     * {@code HandshakeRequest.isUserInRole}, answered by the servlet request during the handshake
+     * only (Jakarta WebSocket: the handshake request is valid during the handshake). Tyrus keeps
+     * the request context for the session's life; holding the servlet request there would keep
+     * its whole wrapper chain (security, session, attributes) reachable from every idle session.
+     */
+    private static final class HandshakeRoles implements RequestContext.Builder.IsUserInRoleDelegate {
+
+        /** The handshaking thread's; cleared when the engine has answered. */
+        private volatile HttpServletRequest request;
+
+        HandshakeRoles(HttpServletRequest request) {
+            this.request = request;
+        }
+
+        void handshakeDone() {
+            request = null;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            HttpServletRequest current = request;
+            return current != null && current.isUserInRole(role);
+        }
     }
 
     private static void copyHeaders(TyrusUpgradeResponse answer, HttpServletResponse response) {
@@ -75,14 +110,14 @@ final class ServletHandshake {
         }
     }
 
-    private static RequestContext requestOf(HttpServletRequest request, String path) {
+    private static RequestContext requestOf(HttpServletRequest request, String path, HandshakeRoles roles) {
         RequestContext context = RequestContext.Builder.create()
                 .requestURI(URI.create(path))
                 .queryString(request.getQueryString())
                 .httpSession(request.getSession(false))
                 .secure(request.isSecure())
                 .userPrincipal(request.getUserPrincipal())
-                .isUserInRoleDelegate(request::isUserInRole)
+                .isUserInRoleDelegate(roles)
                 .parameterMap(request.getParameterMap())
                 .remoteAddr(request.getRemoteAddr())
                 .serverAddr(request.getLocalAddr())

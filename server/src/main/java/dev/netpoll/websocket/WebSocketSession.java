@@ -19,7 +19,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * <p>Closing (RFC 6455 section 7): when the client closes, Tyrus answers and the loop ends. When
  * we close (the application, the idle sweep, graceful shutdown), our close frame goes out from
  * the closing thread, behind any send in progress, and the task keeps reading until the client's
- * close frame or the close timeout. A protocol violation closes with its code and ends at once.
+ * close frame or the close timeout. A protocol violation closes with its code, reads nothing more
+ * and lingers (see {@link UpgradedConn#linger}) so that no reset destroys the close frame.
  * An end without a close frame reports 1006 to the endpoint.
  *
  * <p>The task is never woken early to close: on the nio transport a read can only be cut short by
@@ -110,21 +111,32 @@ public final class WebSocketSession {
                 // No closing handshake: the endpoint learns of an abnormal closure (1006).
                 connection.close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection lost"));
             }
+            if (compression != null) {
+                // Here rather than in Tyrus' destroy, which may run on a closing thread or not at all.
+                compression.releaseInbound();
+                compression.releaseOutbound();
+            }
         }
     }
 
     private void readFrames(ReadHandler reader, Connection connection) throws IOException {
+        // The HTTP read deadline no longer applies; from here only closing() sets one. Set, then
+        // re-check: a close that raced the clear has its deadline restored, and one that comes
+        // later sets its own (closing is written after closeDeadline, before the deadline is set).
+        conn.setReadDeadline(0);
+        if (closing) {
+            conn.setReadDeadline(closeDeadline);
+        }
         for (;;) {
-            armDeadline();
             int n;
             try {
                 n = conn.read(bytes -> {
+                    // At a violation, the valid frames before the bad one are still delivered.
                     ByteBuffer unmasked = check.scan(bytes);
-                    if (unmasked == null) {
-                        violated = true;
-                    } else if (!closing) {
+                    if (!closing && unmasked.hasRemaining()) {
                         reader.handle(unmasked);
                     }
+                    violated = check.violated();
                 });
             } catch (DeadlineExceededException e) {
                 return; // our close frame got no answer in time
@@ -137,12 +149,14 @@ public final class WebSocketSession {
                 // RFC 6455 section 7.1.7: fail the connection; nothing after the bad frame is read.
                 closing = true;
                 connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(check.closeCode()), check.reason()));
+                conn.linger(); // the client is likely mid-frame: no reset over our close frame
                 return;
             }
             if (compression != null && compression.failure() != 0) {
                 closing = true;
                 connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(compression.failure()),
                         compression.failureReason()));
+                conn.linger();
                 return;
             }
             if (closing && check.closeFrameSeen()) {
@@ -183,11 +197,6 @@ public final class WebSocketSession {
         if (idleTimeoutNanos > 0 && now - lastActivityNanos >= idleTimeoutNanos) {
             closeAsync(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
         }
-    }
-
-    /** The read deadline: none until closing, then the close timeout. */
-    private void armDeadline() {
-        conn.setReadDeadline(closing ? closeDeadline : 0);
     }
 
     /** A frame went out: the session is not idle. Any sending thread. */

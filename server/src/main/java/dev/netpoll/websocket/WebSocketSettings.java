@@ -18,7 +18,7 @@ public record WebSocketSettings(int maxTextMessageSize, int maxBinaryMessageSize
         int maxSessions, Duration writeTimeout, Duration closeTimeout) {
 
     public static final WebSocketSettings DEFAULTS = new WebSocketSettings(64 * 1024, 64 * 1024,
-            Duration.ZERO, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(5));
+            Duration.ofMinutes(10), 10_000, Duration.ofSeconds(30), Duration.ofSeconds(5));
 
     public WebSocketSettings {
         if (maxTextMessageSize < 1 || maxBinaryMessageSize < 1) {

@@ -20,6 +20,11 @@ public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
     /** Set by graceful shutdown (any thread), possibly before the session exists. */
     private volatile boolean goingAway;
     private volatile WebSocketSession session;
+    /**
+     * The container's session slot the handshake reserved: set by prepare before the 101, then
+     * owned by the connection's task, which frees it once (init's end or upgradeDropped).
+     */
+    private boolean holdsSlot;
 
     /** {@code compression} is the session's permessage-deflate state, or null when not negotiated. */
     void prepare(NetpollServerContainer container, WebSocketEngine.UpgradeInfo upgrade, String path,
@@ -28,27 +33,44 @@ public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
         this.upgrade = upgrade;
         this.path = path;
         this.compression = compression;
+        this.holdsSlot = true;
     }
 
     @Override
     public void init(WebConnection connection) {
-        var upgraded = ((UpgradedWebConnection) connection).getUpgradedConn();
-        var opened = new WebSocketSession(container, upgraded, upgrade, path, compression);
-        upgrade = null; // the session owns it now, and drops it once the endpoint is open
-        session = opened;
-        if (goingAway) {
-            opened.goAway();
-        }
-        container.opened(opened);
         try {
-            opened.run();
+            var upgraded = ((UpgradedWebConnection) connection).getUpgradedConn();
+            var opened = new WebSocketSession(container, upgraded, upgrade, path, compression);
+            upgrade = null; // the session owns it now, and drops it once the endpoint is open
+            session = opened;
+            if (goingAway) {
+                opened.goAway();
+            }
+            container.opened(opened);
+            try {
+                opened.run();
+            } finally {
+                container.closed(opened);
+            }
         } finally {
-            container.closed(opened);
+            freeSlot();
             try {
                 connection.close();
             } catch (Exception e) {
                 // the socket is closed either way
             }
+        }
+    }
+
+    @Override
+    public void upgradeDropped() {
+        freeSlot();
+    }
+
+    private void freeSlot() {
+        if (holdsSlot) {
+            holdsSlot = false;
+            container.releaseSlot();
         }
     }
 

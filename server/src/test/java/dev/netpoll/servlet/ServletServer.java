@@ -46,6 +46,10 @@ final class ServletServer implements AutoCloseable {
         return server.port();
     }
 
+    int buffersLent() {
+        return server.buffersLent();
+    }
+
     /** A request to {@code path}, the context path included, on this server. */
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path));

@@ -49,7 +49,17 @@ final class RawClient implements AutoCloseable {
 
     /** Opens a session on {@code path}; {@code extraHeaders} are CRLF-terminated lines; {@code after} is sent in the same write. */
     static RawClient connect(int port, String path, String extraHeaders, byte[] after) throws IOException {
-        var socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return connect(port, path, extraHeaders, after, 0);
+    }
+
+    /** As above with a socket receive buffer of {@code receiveBuffer} bytes (0: the default), for a client that lags behind. */
+    static RawClient connect(int port, String path, String extraHeaders, byte[] after, int receiveBuffer)
+            throws IOException {
+        var socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket.setSoTimeout(10_000);
         String key = Base64.getEncoder().encodeToString(new byte[16]);
         String request = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -41,6 +41,7 @@ class WebSocketScaleTest {
             int threadsBefore = threads.getThreadCount();
             long heapBefore = heapAfterGc();
             long rssBefore = rssKb();
+            long directBefore = directBytes();
             try (var clients = new ChildJvm(List.of("-Xss256k"), IdleSessionClients.class,
                     Integer.toString(server.port()), Integer.toString(count), "/echo")) {
                 assertThat(clients.awaitLine("OPEN", 240)).isEqualTo(Integer.toString(count));
@@ -61,6 +62,18 @@ class WebSocketScaleTest {
                 // The first awaitLine left a task draining the output into output().
                 await().atMost(Duration.ofSeconds(120)).until(() -> clients.output().contains("ECHOED"));
                 assertThat(clients.output()).doesNotContain("FAILED");
+                // Idle again after one message each: what traffic left behind per session.
+                await().atMost(Duration.ofSeconds(5)).until(() -> server.server.buffersLent() == 0);
+                long heapAfterEcho = heapAfterGc();
+                long rssAfterEcho = rssKb();
+                long directAfterEcho = directBytes();
+                System.out.printf("after one echo each: heap +%d bytes each, RSS +%d bytes each, direct +%d bytes each%n",
+                        (heapAfterEcho - heapBefore) / count, (rssAfterEcho - rssBefore) * 1024 / count,
+                        (directAfterEcho - directBefore) / count);
+                // No native scratch buffer stays with a session that has sent a frame (it was 16 KiB).
+                assertThat((directAfterEcho - directBefore) / count).isLessThan(1024);
+                // Tyrus keeps the last read buffer of a session; a small message costs little.
+                assertThat((heapAfterEcho - heapBefore) / count).isLessThan(16 * 1024);
                 command(clients, "close");
                 await().atMost(Duration.ofSeconds(60)).until(() -> clients.output().contains("CLOSED"));
             }
@@ -113,6 +126,15 @@ class WebSocketScaleTest {
             Thread.sleep(100);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long directBytes() {
+        for (var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        throw new AssertionError("no direct buffer pool bean");
     }
 
     private static long rssKb() throws Exception {

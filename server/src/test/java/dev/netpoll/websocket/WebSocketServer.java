@@ -39,6 +39,11 @@ final class WebSocketServer implements AutoCloseable {
     /** Serves over TLS with {@code tls} (wss), or cleartext when it is null. */
     static WebSocketServer start(String transport, WebSocketSettings settings, dev.netpoll.tls.TlsContext tls)
             throws Exception {
+        return start(transport, settings, tls, HttpConfig.DEFAULTS);
+    }
+
+    static WebSocketServer start(String transport, WebSocketSettings settings, dev.netpoll.tls.TlsContext tls,
+            HttpConfig http) throws Exception {
         var context = new NetpollServletContext("", WebSocketServer.class.getClassLoader());
         var container = NetpollServerContainer.install(context, settings);
         container.addEndpoint(ServerEndpointConfig.Builder.create(Echo.class, "/echo").build());
@@ -47,7 +52,7 @@ final class WebSocketServer implements AutoCloseable {
         // Filters run only for a mapped path, as for any request: the endpoint filter needs a servlet behind it.
         context.addDefaultServlet();
         context.start();
-        var server = new HttpServer(HttpConfig.DEFAULTS, new ServletHandler(context), Transport.open(transport, 1));
+        var server = new HttpServer(http, new ServletHandler(context), Transport.open(transport, 1));
         server.setTls(tls);
         server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         return new WebSocketServer(context, container, server);

@@ -2,6 +2,7 @@ package dev.netpoll.autoconfigure.actuate;
 
 import dev.netpoll.autoconfigure.NetpollServers;
 import dev.netpoll.autoconfigure.NetpollWebServer;
+import dev.netpoll.autoconfigure.WebSocketSupport;
 import dev.netpoll.http.ConnectionLimit;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpConnection;
@@ -139,6 +140,9 @@ public class NetpollEndpoint {
     }
 
     private static @Nullable WebSockets websockets(NetpollWebServer server, long now) {
+        if (!WebSocketSupport.present()) {
+            return null; // without Tyrus the container class cannot even be loaded
+        }
         NetpollServerContainer container = NetpollServerContainer.of(server.getServletContext());
         if (container == null) {
             return null;

@@ -2,6 +2,7 @@ package dev.netpoll.autoconfigure.metrics;
 
 import dev.netpoll.autoconfigure.NetpollServers;
 import dev.netpoll.autoconfigure.NetpollWebServer;
+import dev.netpoll.autoconfigure.WebSocketSupport;
 import dev.netpoll.http.HttpServer;
 import dev.netpoll.websocket.NetpollServerContainer;
 import dev.netpoll.runtime.CarrierScheduler;
@@ -113,7 +114,9 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
                 .description("Poll tasks restarted after a failed system call").tags(tags).register(registry));
         meters.add(Gauge.builder("netpoll.poller.descriptors", server, stat(RuntimeStats::registeredFds))
                 .description("Descriptors registered with the poller").tags(tags).register(registry));
-        NetpollServerContainer websocket = NetpollServerContainer.of(server.getServletContext());
+        // Without Tyrus the container class cannot even be loaded.
+        NetpollServerContainer websocket = WebSocketSupport.present()
+                ? NetpollServerContainer.of(server.getServletContext()) : null;
         if (websocket != null) {
             meters.add(Gauge.builder("netpoll.websocket.sessions", websocket, NetpollServerContainer::sessionCount)
                     .description("WebSocket sessions open now, each a task parked on its connection between messages")
