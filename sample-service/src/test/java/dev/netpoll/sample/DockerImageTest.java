@@ -40,7 +40,7 @@ class DockerImageTest {
                 .withBuildImageCmdModifier(cmd -> cmd.withNetworkMode("host"));
         for (String path : new String[] {"pom.xml", "mvnw", ".mvn", "docker/Dockerfile", "server/pom.xml", "server/src",
                 "autoconfigure/pom.xml", "autoconfigure/src", "starter/pom.xml", "sample-service/pom.xml",
-                "sample-service/src", "bench/pom.xml", "bench/spring/pom.xml"}) {
+                "sample-service/src", "bench/pom.xml", "bench/spring/pom.xml", "bench/websocket/pom.xml"}) {
             image.withFileFromPath(path, root.resolve(path));
         }
         try (var socket = new ServerSocket(0)) {
