@@ -1,28 +1,33 @@
 package dev.netpoll.http2;
 
 import dev.netpoll.poll.Conn;
+import dev.netpoll.sys.NativeBufferPool;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connection's one way out: every frame, from the reading task (SETTINGS ACK, PING ACK,
- * WINDOW_UPDATE, RST_STREAM, GOAWAY) and from the stream tasks (HEADERS, DATA), leaves through
- * here, one frame (or one HEADERS + CONTINUATION run, section 6.10) at a time under
- * {@code writeLock}, each write under the write timeout. A frame is never split by another.
+ * WINDOW_UPDATE, RST_STREAM, GOAWAY) and from the stream tasks (HEADERS, DATA), is encoded here
+ * into the connection's {@link BatchedOutput}, whole: a frame (or a HEADERS + CONTINUATION run,
+ * section 6.10) is never split by another. Writers do not wait for the socket; a flusher task
+ * writes what they appended, many frames per write. What must be on the wire before the output
+ * ends (GOAWAY) is flushed and waited for.
  *
  * <p>Send-side flow control (section 6.9) lives here too: the connection window and every
  * stream's window ({@link H2Stream#sendWindow}) are guarded by {@code flowLock}; a stream task
  * whose window is exhausted parks on {@code windowOpened} until a WINDOW_UPDATE or SETTINGS
- * credits it, without holding {@code writeLock}, so other streams keep writing. A window that
- * stays shut past the write timeout cuts the connection off (a zero-window stall).
+ * credits it, holding no frame, so other streams keep writing. A window that stays shut past
+ * the write timeout cuts the connection off (a zero-window stall).
  */
 final class FrameWriter {
 
+    private static final byte[] NO_PAYLOAD = new byte[0];
+
     private final Conn conn;
     private final long writeTimeoutNanos;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BatchedOutput output;
     private final ReentrantLock flowLock = new ReentrantLock();
     private final Condition windowOpened = flowLock.newCondition();
     /** Guarded by flowLock. */
@@ -30,14 +35,16 @@ final class FrameWriter {
     /** The peer's SETTINGS_MAX_FRAME_SIZE; written by the reading task. */
     private volatile int peerMaxFrameSize = Frame.DEFAULT_MAX_FRAME_SIZE;
     /**
-     * Set once when the connection ends or a write fails; waiters for a window give up and no
-     * frame is written after it. Set under flowLock (for the wake-up), read by write under writeLock.
+     * Set once when the connection ends or a write fails: waiters for a window give up. Set
+     * under flowLock (for the wake-up); the output refuses frames from then on by itself.
      */
     private volatile boolean closed;
 
-    FrameWriter(Conn conn, long writeTimeoutNanos) {
+    /** {@code buffers} lends the batches; {@code flushers} starts the task that writes them. */
+    FrameWriter(Conn conn, long writeTimeoutNanos, NativeBufferPool buffers, Executor flushers) {
         this.conn = conn;
         this.writeTimeoutNanos = writeTimeoutNanos;
+        this.output = new BatchedOutput(conn, writeTimeoutNanos, buffers, flushers, () -> wakeWaiters(true));
     }
 
     int peerMaxFrameSize() {
@@ -50,138 +57,139 @@ final class FrameWriter {
 
     // ---- frames
 
-    private static void header(byte[] into, int at, int length, int type, int flags, int streamId) {
-        into[at] = (byte) (length >>> 16);
-        into[at + 1] = (byte) (length >>> 8);
-        into[at + 2] = (byte) length;
-        into[at + 3] = (byte) type;
-        into[at + 4] = (byte) flags;
-        into[at + 5] = (byte) (streamId >>> 24 & 0x7F);
-        into[at + 6] = (byte) (streamId >>> 16);
-        into[at + 7] = (byte) (streamId >>> 8);
-        into[at + 8] = (byte) streamId;
+    /**
+     * Appends one frame with {@code payload[off, off + len)}. A {@code stream} given must not be
+     * reset: checked while this frame is held, and our RST_STREAM must take the frame too, so no
+     * frame of a stream follows our RST_STREAM for it (section 5.1).
+     */
+    private void frame(H2Stream stream, int type, int flags, int streamId, byte[] payload, int off, int len)
+            throws IOException {
+        output.beginFrame();
+        try {
+            if (stream != null) {
+                stream.checkWritable();
+            }
+            appendWhole(() -> {
+                output.header(len, type, flags, streamId);
+                output.append(payload, off, len);
+            });
+        } finally {
+            output.endFrame();
+        }
     }
 
-    private static void int32(byte[] into, int at, int value) {
-        into[at] = (byte) (value >>> 24);
-        into[at + 1] = (byte) (value >>> 16);
-        into[at + 2] = (byte) (value >>> 8);
-        into[at + 3] = (byte) value;
+    private interface Appending {
+        void run() throws IOException;
     }
 
     /**
-     * Any failure ends the writer and the connection: a write that fails (a deadline, an
-     * interrupt) may have sent part of a frame, and whatever followed it would be read by the
-     * client from inside that frame, corrupting every stream. {@code closed} is checked under
-     * {@code writeLock}, so no write starts after a failed one.
+     * A frame that could not be appended whole (no room within the write timeout, an interrupt)
+     * may be in the batch in part, and whatever followed would be read by the client from inside
+     * it, corrupting every stream: such a failure ends the connection.
      */
-    private void write(ByteBuffer... buffers) throws IOException {
-        writeLock.lock();
+    private void appendWhole(Appending appending) throws IOException {
         try {
-            if (closed) {
-                throw new IOException("HTTP/2 connection closed");
-            }
-            conn.setWriteDeadline(System.nanoTime() + writeTimeoutNanos);
-            if (buffers.length == 1) {
-                conn.write(buffers[0]);
-            } else {
-                conn.write(buffers, 0, buffers.length);
-            }
+            appending.run();
         } catch (IOException e) {
+            output.close();
             wakeWaiters(true);
             conn.close();
             throw e;
-        } finally {
-            writeLock.unlock();
         }
+    }
+
+    /** Returns once every frame appended so far is written; for what must precede the end of our output. */
+    void flush() throws IOException {
+        output.flush();
     }
 
     /** Our SETTINGS: {@code settings} holds identifier/value pairs. */
     void settings(int... settings) throws IOException {
-        byte[] frame = new byte[Frame.HEADER_LENGTH + settings.length / 2 * 6];
-        header(frame, 0, settings.length / 2 * 6, Frame.SETTINGS, 0, 0);
-        for (int i = 0, at = Frame.HEADER_LENGTH; i < settings.length; i += 2, at += 6) {
-            frame[at] = (byte) (settings[i] >>> 8);
-            frame[at + 1] = (byte) settings[i];
-            int32(frame, at + 2, settings[i + 1]);
+        byte[] payload = new byte[settings.length / 2 * 6];
+        for (int i = 0, at = 0; i < settings.length; i += 2, at += 6) {
+            payload[at] = (byte) (settings[i] >>> 8);
+            payload[at + 1] = (byte) settings[i];
+            Frames.putInt32(payload, at + 2, settings[i + 1]);
         }
-        write(ByteBuffer.wrap(frame));
+        frame(null, Frame.SETTINGS, 0, 0, payload, 0, payload.length);
     }
 
     void settingsAck() throws IOException {
-        byte[] frame = new byte[Frame.HEADER_LENGTH];
-        header(frame, 0, 0, Frame.SETTINGS, Frame.FLAG_ACK, 0);
-        write(ByteBuffer.wrap(frame));
+        frame(null, Frame.SETTINGS, Frame.FLAG_ACK, 0, NO_PAYLOAD, 0, 0);
     }
 
     void pingAck(byte[] opaque) throws IOException {
-        byte[] frame = new byte[Frame.HEADER_LENGTH + 8];
-        header(frame, 0, 8, Frame.PING, Frame.FLAG_ACK, 0);
-        System.arraycopy(opaque, 0, frame, Frame.HEADER_LENGTH, 8);
-        write(ByteBuffer.wrap(frame));
+        frame(null, Frame.PING, Frame.FLAG_ACK, 0, opaque, 0, 8);
     }
 
     void windowUpdate(int streamId, int increment) throws IOException {
-        byte[] frame = new byte[Frame.HEADER_LENGTH + 4];
-        header(frame, 0, 4, Frame.WINDOW_UPDATE, 0, streamId);
-        int32(frame, Frame.HEADER_LENGTH, increment);
-        write(ByteBuffer.wrap(frame));
+        byte[] payload = new byte[4];
+        Frames.putInt32(payload, 0, increment);
+        frame(null, Frame.WINDOW_UPDATE, 0, streamId, payload, 0, 4);
     }
 
     void rstStream(int streamId, int code) throws IOException {
-        byte[] frame = new byte[Frame.HEADER_LENGTH + 4];
-        header(frame, 0, 4, Frame.RST_STREAM, 0, streamId);
-        int32(frame, Frame.HEADER_LENGTH, code);
-        write(ByteBuffer.wrap(frame));
+        byte[] payload = new byte[4];
+        Frames.putInt32(payload, 0, code);
+        frame(null, Frame.RST_STREAM, 0, streamId, payload, 0, 4);
     }
 
-    /** GOAWAY (section 6.8) with the last stream we process, the code, and the reason as debug data. */
+    /**
+     * GOAWAY (section 6.8) with the last stream we process, the code, and the reason as debug
+     * data; written before this returns, since the connection's output ends after it.
+     */
     void goAway(int lastStreamId, int code, String reason) throws IOException {
         byte[] debug = reason == null ? new byte[0] : reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int length = 8 + Math.min(debug.length, 256);
-        byte[] frame = new byte[Frame.HEADER_LENGTH + length];
-        header(frame, 0, length, Frame.GOAWAY, 0, 0);
-        int32(frame, Frame.HEADER_LENGTH, lastStreamId);
-        int32(frame, Frame.HEADER_LENGTH + 4, code);
-        System.arraycopy(debug, 0, frame, Frame.HEADER_LENGTH + 8, length - 8);
-        write(ByteBuffer.wrap(frame));
+        byte[] payload = new byte[length];
+        Frames.putInt32(payload, 0, lastStreamId);
+        Frames.putInt32(payload, 4, code);
+        System.arraycopy(debug, 0, payload, 8, length - 8);
+        frame(null, Frame.GOAWAY, 0, 0, payload, 0, length);
+        output.flush();
     }
 
     /**
      * A header block as HEADERS and as many CONTINUATION frames as the peer's frame size needs,
-     * in one write so that no other frame comes between them (section 4.3). Followed, in the
-     * same write, by {@code data[off, off + len)} as one DATA frame when {@code len >= 0} (the
-     * caller has taken the window for it); END_STREAM goes on the last frame if {@code endStream}.
+     * with no other frame between them (section 4.3). Followed by {@code data[off, off + len)}
+     * as one DATA frame when {@code len >= 0} (the caller has taken the window for it);
+     * END_STREAM goes on the last frame if {@code endStream}. {@code stream}, when given, must
+     * not be reset (see {@link #frame}); a refused stream's answer passes null.
      */
-    void headers(int streamId, HeaderBlock block, boolean endStream, byte[] data, int off, int len) throws IOException {
+    void headers(H2Stream stream, int streamId, HeaderBlock block, boolean endStream, byte[] data, int off, int len)
+            throws IOException {
         int max = peerMaxFrameSize;
         int frames = Math.max(1, (block.length + max - 1) / max);
         boolean withData = len >= 0;
-        byte[] out = new byte[frames * Frame.HEADER_LENGTH + block.length + (withData ? Frame.HEADER_LENGTH + len : 0)];
-        int at = 0;
-        for (int i = 0, from = 0; i < frames; i++) {
-            int n = Math.min(max, block.length - from);
-            int flags = i == frames - 1 ? Frame.FLAG_END_HEADERS : 0;
-            if (i == 0 && endStream && !withData) {
-                flags |= Frame.FLAG_END_STREAM;
+        output.beginFrame();
+        try {
+            if (stream != null) {
+                stream.checkWritable();
             }
-            header(out, at, n, i == 0 ? Frame.HEADERS : Frame.CONTINUATION, flags, streamId);
-            System.arraycopy(block.bytes, from, out, at + Frame.HEADER_LENGTH, n);
-            at += Frame.HEADER_LENGTH + n;
-            from += n;
+            appendWhole(() -> {
+                for (int i = 0, from = 0; i < frames; i++) {
+                    int n = Math.min(max, block.length - from);
+                    int flags = i == frames - 1 ? Frame.FLAG_END_HEADERS : 0;
+                    if (i == 0 && endStream && !withData) {
+                        flags |= Frame.FLAG_END_STREAM;
+                    }
+                    output.header(n, i == 0 ? Frame.HEADERS : Frame.CONTINUATION, flags, streamId);
+                    output.append(block.bytes, from, n);
+                    from += n;
+                }
+                if (withData) {
+                    output.header(len, Frame.DATA, endStream ? Frame.FLAG_END_STREAM : 0, streamId);
+                    output.append(data, off, len);
+                }
+            });
+        } finally {
+            output.endFrame();
         }
-        if (withData) {
-            header(out, at, len, Frame.DATA, endStream ? Frame.FLAG_END_STREAM : 0, streamId);
-            System.arraycopy(data, off, out, at + Frame.HEADER_LENGTH, len);
-        }
-        write(ByteBuffer.wrap(out));
     }
 
-    /** One DATA frame; the caller has taken {@code len} from the windows ({@link #reserve}). */
-    void data(int streamId, byte[] data, int off, int len, boolean endStream) throws IOException {
-        byte[] head = new byte[Frame.HEADER_LENGTH];
-        header(head, 0, len, Frame.DATA, endStream ? Frame.FLAG_END_STREAM : 0, streamId);
-        write(ByteBuffer.wrap(head), ByteBuffer.wrap(data, off, len));
+    /** One DATA frame of {@code stream}; the caller has taken {@code len} from the windows ({@link #reserve}). */
+    void data(H2Stream stream, byte[] data, int off, int len, boolean endStream) throws IOException {
+        frame(stream, Frame.DATA, endStream ? Frame.FLAG_END_STREAM : 0, stream.id, data, off, len);
     }
 
     // ---- flow control
@@ -260,8 +268,11 @@ final class FrameWriter {
         }
     }
 
-    /** Wakes window waiters to see a reset or the end of the connection. */
+    /** Wakes window waiters to see a reset or, with {@code connectionClosed}, the end of the connection (no frame goes out after it). */
     void wakeWaiters(boolean connectionClosed) {
+        if (connectionClosed) {
+            output.close();
+        }
         flowLock.lock();
         try {
             if (connectionClosed) {

@@ -94,7 +94,7 @@ final class Http2Connection implements NextProtocol.Session {
         this.tls = tls;
         this.server = server;
         this.upgraded = upgraded;
-        this.writer = new FrameWriter(conn, http.writeTimeout().toNanos());
+        this.writer = new FrameWriter(conn, http.writeTimeout().toNanos(), server.pool(), server::startTask);
         this.reader = new FrameReader(conn, server.pool(), alreadyRead);
         this.decoder = new HpackDecoder(config.headerTableSize());
         this.assembly = new HeaderAssembly(config.maxHeaderListSize());
@@ -180,6 +180,7 @@ final class Http2Connection implements NextProtocol.Session {
     private void finishIfDrained() {
         if (draining && streams.isEmpty()) {
             try {
+                writer.flush();
                 conn.shutdownOutput();
             } catch (IOException e) {
                 conn.close();
@@ -513,7 +514,7 @@ final class Http2Connection implements NextProtocol.Session {
     private void refuseHeaders(int id, boolean endStream) throws IOException {
         var out = new HeaderBlock(32);
         HpackEncoder.status(431, out);
-        writer.headers(id, out, true, null, 0, -1);
+        writer.headers(null, id, out, true, null, 0, -1);
         if (!endStream) {
             writer.rstStream(id, ErrorCode.NO_ERROR);
         }
@@ -523,7 +524,7 @@ final class Http2Connection implements NextProtocol.Session {
         var out = new HeaderBlock(8);
         HpackEncoder.status(100, out);
         try {
-            s.informational(() -> writer.headers(s.id, out, false, null, 0, -1));
+            s.informational(() -> writer.headers(s, s.id, out, false, null, 0, -1));
         } catch (IOException e) {
             // the read that follows fails the same way
         }

@@ -1,0 +1,245 @@
+package dev.netpoll.http2;
+
+import dev.netpoll.poll.Conn;
+import dev.netpoll.sys.NativeBuffer;
+import dev.netpoll.sys.NativeBufferPool;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A connection's outgoing bytes, gathered into batches that one flusher task at a time writes.
+ * Go's server writes frames into a buffered writer and flushes when its queue of frames runs dry;
+ * this is the same for writers on many tasks. Writers append frames and go on; the append that
+ * finds no flusher running starts one, and a started task runs after the tasks that are already
+ * runnable, so on a busy carrier the frames of every stream that ran meanwhile leave in one write
+ * (one syscall, one TLS record) instead of one write per frame.
+ *
+ * <p>The batch's states, all guarded by {@code lock}:
+ *
+ * <pre>
+ *   empty   (pending == null, !flushing) --append--> filling (pending != null, flushing)
+ *   filling --the flusher takes pending--> writing (pending == null until the next append)
+ *   writing --the write ends--> the flusher takes whatever was appended meanwhile, or, finding
+ *           nothing, clears flushing: empty
+ *   any     --close, or a write that fails--> closed: appends and flushes throw, pending is given back
+ * </pre>
+ *
+ * <p>Invariants: at most one flusher runs ({@code flushing}) and only the flusher writes to the
+ * connection, so batches reach the socket in the order they were filled and a write that fails
+ * part-way is the last one. A frame is appended whole under {@code frameLock}, so no other frame
+ * lands inside it, even while its writer waits for room. At most two buffers per connection (one
+ * being written, one filling), none when nothing is pending: an idle connection holds no buffer.
+ */
+final class BatchedOutput {
+
+    private final Conn conn;
+    private final long writeTimeoutNanos;
+    private final NativeBufferPool buffers;
+    private final Executor flushers;
+    /** Run once when a write fails, after the output is closed. */
+    private final Runnable onFailure;
+
+    /** Held by one writer from the first byte of its frame (or run of frames) to the last. */
+    private final ReentrantLock frameLock = new ReentrantLock();
+    /** Brief holds only; writers wait on {@code progress} for room, flush waits for its bytes. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition progress = lock.newCondition();
+    /** Guarded by lock: the batch being filled. */
+    private NativeBuffer pending;
+    /** Guarded by lock: a flusher task runs. */
+    private boolean flushing;
+    /** Guarded by lock: bytes appended, and bytes written, since the connection began. */
+    private long appended;
+    private long written;
+    /** Set once, under lock; read without it as a fast check. */
+    private volatile boolean closed;
+    /** The frame header being appended; owned by the holder of frameLock. */
+    private final byte[] head = new byte[Frame.HEADER_LENGTH];
+
+    BatchedOutput(Conn conn, long writeTimeoutNanos, NativeBufferPool buffers, Executor flushers, Runnable onFailure) {
+        this.conn = conn;
+        this.writeTimeoutNanos = writeTimeoutNanos;
+        this.buffers = buffers;
+        this.flushers = flushers;
+        this.onFailure = onFailure;
+    }
+
+    /** Starts a frame: no other writer appends until {@link #endFrame}. */
+    void beginFrame() throws IOException {
+        frameLock.lock();
+        if (closed) {
+            frameLock.unlock();
+            throw closedException();
+        }
+    }
+
+    void endFrame() {
+        frameLock.unlock();
+    }
+
+    /** Appends a frame header (section 4.1); the caller holds the frame. */
+    void header(int length, int type, int flags, int streamId) throws IOException {
+        Frames.header(head, 0, length, type, flags, streamId);
+        append(head, 0, head.length);
+    }
+
+    /** Appends {@code b[off, off + len)}, waiting for the flusher to take a full batch; the caller holds the frame. */
+    void append(byte[] b, int off, int len) throws IOException {
+        long deadline = 0;
+        lock.lock();
+        try {
+            while (len > 0) {
+                if (closed) {
+                    throw closedException();
+                }
+                if (pending == null) {
+                    pending = buffers.acquire();
+                }
+                ByteBuffer batch = pending.buffer();
+                if (!batch.hasRemaining()) {
+                    startFlusher();
+                    if (deadline == 0) {
+                        deadline = System.nanoTime() + writeTimeoutNanos;
+                    }
+                    await(deadline);
+                    continue;
+                }
+                int n = Math.min(batch.remaining(), len);
+                batch.put(b, off, n);
+                off += n;
+                len -= n;
+                appended += n;
+            }
+            startFlusher();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns once everything appended before the call is written, for what must reach the
+     * client before the connection's output ends (a GOAWAY before FIN or close).
+     */
+    void flush() throws IOException {
+        // Two batches may be ahead of ours, each with its own write deadline.
+        long deadline = System.nanoTime() + 2 * writeTimeoutNanos;
+        lock.lock();
+        try {
+            long target = appended;
+            startFlusher();
+            while (written < target) {
+                if (closed) {
+                    throw closedException();
+                }
+                await(deadline);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more writes; the pending batch is dropped. Any thread, any number of times. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            releasePending();
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Under lock. */
+    private void startFlusher() throws IOException {
+        if (flushing || pending == null || pending.buffer().position() == 0) {
+            return;
+        }
+        flushing = true;
+        try {
+            flushers.execute(this::flushLoop);
+        } catch (RuntimeException e) {
+            flushing = false;
+            throw new IOException("cannot start the HTTP/2 flusher task", e);
+        }
+    }
+
+    /** Under lock. */
+    private void releasePending() {
+        if (pending != null) {
+            buffers.release(pending);
+            pending = null;
+        }
+    }
+
+    /** Under lock. */
+    private void await(long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new IOException("HTTP/2 output: no progress within the write timeout");
+        }
+        try {
+            progress.awaitNanos(left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to write HTTP/2 frames");
+        }
+    }
+
+    /** The flusher task: writes batches until none is pending. */
+    private void flushLoop() {
+        for (;;) {
+            NativeBuffer batch;
+            lock.lock();
+            try {
+                if (closed || pending == null) {
+                    flushing = false;
+                    return;
+                }
+                batch = pending;
+                pending = null;
+                progress.signalAll(); // room for writers waiting on a full batch
+            } finally {
+                lock.unlock();
+            }
+            ByteBuffer bytes = batch.buffer().flip();
+            int n = bytes.remaining();
+            try {
+                conn.setWriteDeadline(System.nanoTime() + writeTimeoutNanos);
+                conn.write(batch);
+            } catch (IOException | RuntimeException e) {
+                buffers.release(batch);
+                lock.lock();
+                try {
+                    flushing = false;
+                } finally {
+                    lock.unlock();
+                }
+                close();
+                conn.close();
+                onFailure.run();
+                return;
+            }
+            buffers.release(batch);
+            lock.lock();
+            try {
+                written += n;
+                progress.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private static IOException closedException() {
+        return new IOException("HTTP/2 connection closed");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.netpoll.http2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.netpoll.sys.NativeBufferPool;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames from many streams gathered into batches: each arrives whole and in its stream's order,
+ * many leave per write, a header block larger than a batch is not cut by other frames, and a
+ * connection with nothing to write holds no buffer.
+ */
+class BatchedOutputTest {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    record Parsed(int type, int flags, int streamId, byte[] payload) {
+    }
+
+    static List<Parsed> parse(byte[] wire) {
+        List<Parsed> frames = new ArrayList<>();
+        for (int at = 0; at < wire.length;) {
+            assertThat(wire.length - at).as("a whole frame header at %d", at).isGreaterThanOrEqualTo(Frame.HEADER_LENGTH);
+            int length = (wire[at] & 0xFF) << 16 | (wire[at + 1] & 0xFF) << 8 | wire[at + 2] & 0xFF;
+            int streamId = Frames.int31(wire, at + 5);
+            assertThat(wire.length - at - Frame.HEADER_LENGTH).as("a whole payload at %d", at).isGreaterThanOrEqualTo(length);
+            frames.add(new Parsed(wire[at + 3], wire[at + 4], streamId,
+                    Arrays.copyOfRange(wire, at + Frame.HEADER_LENGTH, at + Frame.HEADER_LENGTH + length)));
+            at += Frame.HEADER_LENGTH + length;
+        }
+        return frames;
+    }
+
+    private static H2Stream stream(int id) {
+        return new H2Stream(id, 1 << 30, 65_535, new StreamInput(SECOND));
+    }
+
+    @Test
+    void framesOfConcurrentStreamsArriveWholeInOrderAndManyPerWrite() throws Exception {
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 2); // a slow socket: frames pile up behind each write
+        var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
+        var writer = new FrameWriter(conn, 10 * SECOND, pool, Thread.ofVirtual()::start);
+        int streams = 20;
+        int framesPerStream = 50;
+        List<Thread> tasks = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            H2Stream stream = stream(2 * s + 1);
+            tasks.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < framesPerStream; i++) {
+                        // Sizes from 0 to a little over a kilobyte; the payload says which frame it is.
+                        byte[] data = new byte[4 + (i * 37 + stream.id * 11) % 1200];
+                        Frames.putInt32(data, 0, i);
+                        Arrays.fill(data, 4, data.length, (byte) stream.id);
+                        writer.data(stream, data, 0, data.length, i == framesPerStream - 1);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+        }
+        for (Thread t : tasks) {
+            t.join();
+        }
+        writer.flush();
+
+        Map<Integer, Integer> next = new HashMap<>();
+        List<Parsed> frames = parse(conn.sent());
+        assertThat(frames).hasSize(streams * framesPerStream);
+        for (Parsed f : frames) {
+            assertThat(f.type()).isEqualTo(Frame.DATA);
+            int expected = next.getOrDefault(f.streamId(), 0);
+            assertThat(Frames.int32(f.payload(), 0)).as("stream %d's frames in order", f.streamId()).isEqualTo(expected);
+            assertThat(f.payload().length).isEqualTo(4 + (expected * 37 + f.streamId() * 11) % 1200);
+            for (int i = 4; i < f.payload().length; i++) {
+                assertThat(f.payload()[i]).isEqualTo((byte) f.streamId());
+            }
+            assertThat((f.flags() & Frame.FLAG_END_STREAM) != 0).isEqualTo(expected == framesPerStream - 1);
+            next.put(f.streamId(), expected + 1);
+        }
+        assertThat(conn.writes.get()).as("writes for %d frames", frames.size()).isLessThan(frames.size() / 4);
+        awaitNoBufferLent(pool);
+    }
+
+    @Test
+    void aHeaderBlockLargerThanABatchIsNotCutByOtherFrames() throws Exception {
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 1);
+        var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
+        var writer = new FrameWriter(conn, 10 * SECOND, pool, Thread.ofVirtual()::start);
+        var block = new HeaderBlock(64);
+        HpackEncoder.status(200, block);
+        HpackEncoder.field("x-big", "v".repeat(50_000), block);
+        H2Stream big = stream(1);
+        Thread noise = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 200; i++) {
+                    writer.windowUpdate(0, 1);
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.headers(big, big.id, block, true, null, 0, -1);
+        noise.join();
+        writer.flush();
+
+        List<Parsed> frames = parse(conn.sent());
+        int first = -1;
+        for (int i = 0; i < frames.size(); i++) {
+            if (frames.get(i).type() == Frame.HEADERS) {
+                first = i;
+            }
+        }
+        assertThat(first).isNotNegative();
+        int total = 0;
+        int i = first;
+        for (;; i++) {
+            Parsed f = frames.get(i);
+            assertThat(f.type()).as("frame %d after HEADERS", i - first).isEqualTo(i == first ? Frame.HEADERS : Frame.CONTINUATION);
+            total += f.payload().length;
+            if ((f.flags() & Frame.FLAG_END_HEADERS) != 0) {
+                break;
+            }
+        }
+        assertThat(total).isEqualTo(block.length);
+        assertThat(frames).hasSize(200 + i - first + 1);
+        awaitNoBufferLent(pool);
+    }
+
+    @Test
+    void closingWithFramesPendingGivesTheBatchBackAndRefusesMore() throws Exception {
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 200); // the first write takes 200 ms
+        var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
+        var writer = new FrameWriter(conn, 10 * SECOND, pool, Thread.ofVirtual()::start);
+        writer.windowUpdate(0, 1);
+        Thread.sleep(50); // the flusher has taken the first batch and is inside its write
+        writer.windowUpdate(0, 2); // pending behind it
+        writer.wakeWaiters(true);
+
+        assertThatThrownBy(() -> writer.windowUpdate(0, 3)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        awaitNoBufferLent(pool);
+        assertThat(parse(conn.sent())).hasSizeLessThanOrEqualTo(1);
+    }
+
+    private static void awaitNoBufferLent(NativeBufferPool pool) throws InterruptedException {
+        long deadline = System.nanoTime() + 5 * SECOND;
+        while (pool.lent() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(pool.lent()).as("batch buffers still lent").isZero();
+    }
+}

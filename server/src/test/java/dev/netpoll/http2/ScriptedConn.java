@@ -1,0 +1,119 @@
+package dev.netpoll.http2;
+
+import dev.netpoll.poll.Conn;
+import dev.netpoll.poll.DeadlineExceededException;
+import dev.netpoll.poll.WaitReason;
+import dev.netpoll.sys.NativeBuffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A connection for the writer's tests: records what is written, takes the first {@code budget}
+ * bytes and then times out as a stalled socket does, and can take its time over every write (a
+ * slow socket) so that frames pile up behind a write in progress.
+ */
+final class ScriptedConn implements Conn {
+
+    /** Guarded by itself. */
+    final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    final AtomicInteger writes = new AtomicInteger();
+    volatile int budget;
+    private final long writeMillis;
+    volatile boolean closed;
+
+    ScriptedConn(int budget, long writeMillis) {
+        this.budget = budget;
+        this.writeMillis = writeMillis;
+    }
+
+    byte[] sent() {
+        synchronized (sent) {
+            return sent.toByteArray();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        writes.incrementAndGet();
+        if (writeMillis > 0) {
+            try {
+                Thread.sleep(writeMillis);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+        synchronized (sent) {
+            while (src.hasRemaining()) {
+                if (budget == 0) {
+                    throw new DeadlineExceededException("write");
+                }
+                sent.write(src.get());
+                budget--;
+            }
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        for (int i = offset; i < offset + length; i++) {
+            write(srcs[i]);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+        return -1;
+    }
+
+    @Override
+    public int readNow(NativeBuffer dst) {
+        return -1;
+    }
+
+    @Override
+    public void awaitReadable() {
+    }
+
+    @Override
+    public void setReadDeadline(long deadlineNanos) {
+    }
+
+    @Override
+    public void setWriteDeadline(long deadlineNanos) {
+    }
+
+    @Override
+    public void shutdownOutput() {
+    }
+
+    @Override
+    public WaitReason parkedOn() {
+        return null;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return null;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return null;
+    }
+}
