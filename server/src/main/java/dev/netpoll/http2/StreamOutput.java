@@ -164,7 +164,7 @@ final class StreamOutput implements ResponseChannel {
         });
         stream.checkWritable();
         stream.localEnded = true;
-        writer.headers(stream.id, block, true, null, 0, -1);
+        writer.headers(stream, stream.id, block, true, null, 0, -1);
     }
 
     /** Sends the head if not yet sent and the buffered body; with {@code last}, ends the stream. */
@@ -181,9 +181,11 @@ final class StreamOutput implements ResponseChannel {
             if (!sendsBody()) {
                 length = 0;
             }
-            if (compressible(last, length)) {
-                gzip = new GzipEncoder();
+            if (compressible(last)) {
                 gzipCoded = true;
+                if (!headRequest) {
+                    gzip = new GzipEncoder(); // a HEAD answer is coded with no coder: it has no body
+                }
             }
         }
         if (gzip != null) {
@@ -199,19 +201,19 @@ final class StreamOutput implements ResponseChannel {
             stream.finalHeadersNext();
             if (length == 0) {
                 stream.localEnded |= end;
-                writer.headers(stream.id, block, end, null, 0, -1);
+                writer.headers(stream, stream.id, block, end, null, 0, -1);
                 return;
             }
             int n = writer.reserve(stream, length);
             stream.localEnded |= end && n == length;
-            writer.headers(stream.id, block, end && n == length, data, 0, n);
+            writer.headers(stream, stream.id, block, end && n == length, data, 0, n);
             sendData(data, n, length, end);
             return;
         }
         if (length == 0) {
             if (end) {
                 stream.localEnded = true;
-                writer.data(stream.id, data, 0, 0, true);
+                writer.data(stream, data, 0, 0, true);
             }
             return;
         }
@@ -223,21 +225,25 @@ final class StreamOutput implements ResponseChannel {
         while (from < to) {
             int n = writer.reserve(stream, to - from);
             stream.localEnded |= last && from + n == to;
-            writer.data(stream.id, data, from, n, last && from + n == to);
+            writer.data(stream, data, from, n, last && from + n == to);
             from += n;
         }
     }
 
-    /** Whether to gzip this response: decided once, at commit, by the rules HTTP/1.1 follows (ResponseCompression). */
-    private boolean compressible(boolean last, int buffered) {
+    /**
+     * Whether to gzip this response: decided once, at commit, by the rules HTTP/1.1 follows
+     * (ResponseCompression). A HEAD answer is decided as its GET would be, so it carries the same
+     * fields (RFC 9110 section 9.3.2).
+     */
+    private boolean compressible(boolean last) {
         ResponseCompression policy = config.compression();
         HttpHeaders headers = response.headers();
-        if (!policy.enabled() || !acceptsGzip || !sendsBody() || response.status() == 206
+        if (!policy.enabled() || !acceptsGzip || HttpStatus.forbidsBody(response.status()) || response.status() == 206
                 || headers.contains("Content-Encoding") || headers.contains("Content-Range")
                 || !policy.compresses(headers.get("Content-Type"))) {
             return false;
         }
-        long size = last ? buffered : response.contentLength();
+        long size = last ? written : response.contentLength();
         return size < 0 || size >= policy.minResponseSize();
     }
 
@@ -280,7 +286,7 @@ final class StreamOutput implements ResponseChannel {
         }
         long declared = response.contentLength();
         if (gzipCoded) {
-            if (last) {
+            if (last && !headRequest) { // a HEAD answer cannot know its GET's coded length
                 HpackEncoder.field("content-length", Long.toString(length), block);
             }
         } else if (declared >= 0 && (status != 304 || declared > 0) && status >= 200 && status != 204) {
