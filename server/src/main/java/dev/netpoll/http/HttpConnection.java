@@ -532,6 +532,9 @@ public final class HttpConnection {
 
     private boolean answerFailure(HttpRequest request, HttpResponse response, InputStream body, Throwable failure)
             throws IOException {
+        if (ClientAbortException.causedBy(failure)) {
+            return false; // the client is gone: nobody to answer, nothing to log; the connection closes
+        }
         boolean framing = failure instanceof BodyException;
         int status = failure instanceof BodyException bodyFailure ? bodyFailure.status() : 500;
         if (status == 500) {

@@ -1,5 +1,6 @@
 package dev.netpoll.servlet;
 
+import dev.netpoll.http.ClientAbortException;
 import dev.netpoll.http.HttpException;
 import dev.netpoll.http.HttpHandler;
 import dev.netpoll.http.HttpRequest;
@@ -146,6 +147,12 @@ public final class ServletHandler implements HttpHandler {
             Throwable cause = rootCause(failure);
             if (cause instanceof dev.netpoll.http.BodyException body) {
                 throw body; // the engine answers 400/408/413 and closes
+            }
+            if (ClientAbortException.causedBy(failure)) {
+                // Nobody is left to read an error page; the engine ends the stream or connection.
+                LOG.log(System.Logger.Level.DEBUG, () -> "client went away during " + request.getMethod() + " "
+                        + request.getRequestURI() + ": " + cause);
+                throw failure instanceof Exception e ? e : new ServletException(failure);
             }
             LOG.log(System.Logger.Level.ERROR, "servlet " + match.servlet().getName() + " failed on "
                     + request.getMethod() + " " + request.getRequestURI(), cause);
