@@ -18,7 +18,6 @@ WARM=${WARM:-10s}
 . "$root/bench/lib.sh"
 install_tools
 java=$(find_java)
-jcmd="$(dirname "$java")/jcmd"
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 if [ -z "${SKIP_BUILD:-}" ]; then
   package_modules bench/spring
@@ -38,7 +37,6 @@ server_args() {
   esac
 }
 
-live_heap() { "$jcmd" "$1" GC.class_histogram | awk '$1=="Total" {print $3}'; }
 
 results="$work/results.tsv"
 : >"$results"

@@ -36,6 +36,9 @@ package_modules() {
 wait_port() { for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 status_field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
 
+# live_heap PID: the JVM's live heap in bytes, after the full GC that jcmd's class histogram runs first.
+live_heap() { "$(dirname "$(find_java)")/jcmd" "$1" GC.class_histogram | awk '$1=="Total" {print $3}'; }
+
 # The server's CPU time so far (user + system), in clock ticks, from /proc/PID/stat.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks=$(getconf CLK_TCK)

@@ -23,7 +23,6 @@ DURATION=${DURATION:-10}
 . "$root/bench/lib.sh"
 need taskset || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 java=$(find_java)
-jcmd="$(dirname "$java")/jcmd"
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building..." >&2
   package_modules bench/websocket
@@ -45,7 +44,6 @@ server_args() {
   esac
 }
 
-live_heap() { "$jcmd" "$1" GC.class_histogram | awk '$1=="Total" {print $3}'; }
 
 results="$work/results.tsv"
 : >"$results"
