@@ -16,6 +16,10 @@ public class ClientAbortException extends IOException {
         super(message);
     }
 
+    public ClientAbortException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     /**
      * Whether {@code failure}, or any of its causes, says the client went away: this exception,
      * a connection closed under us, or a reset reported by the kernel (ECONNRESET, EPIPE).

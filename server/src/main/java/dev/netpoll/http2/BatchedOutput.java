@@ -1,10 +1,10 @@
 package dev.netpoll.http2;
 
+import dev.netpoll.http.ClientAbortException;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.sys.NativeBuffer;
 import dev.netpoll.sys.NativeBufferPool;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
@@ -57,6 +57,8 @@ final class BatchedOutput {
     private long written;
     /** Set once, under lock; read without it as a fast check. */
     private volatile boolean closed;
+    /** Guarded by lock: why the flusher's write failed, for the exceptions of later writers; null otherwise. */
+    private Throwable failure;
     /** The frame header being appended; owned by the holder of frameLock. */
     private final byte[] head = new byte[Frame.HEADER_LENGTH];
 
@@ -97,7 +99,7 @@ final class BatchedOutput {
                     throw closedException();
                 }
                 if (pending == null) {
-                    pending = buffers.acquire();
+                    pending = acquire();
                 }
                 ByteBuffer batch = pending.buffer();
                 if (!batch.hasRemaining()) {
@@ -146,12 +148,17 @@ final class BatchedOutput {
     void close() {
         lock.lock();
         try {
-            closed = true;
-            releasePending();
-            progress.signalAll();
+            closeLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Under lock. */
+    private void closeLocked() {
+        closed = true;
+        releasePending();
+        progress.signalAll();
     }
 
     boolean isClosed() {
@@ -166,9 +173,26 @@ final class BatchedOutput {
         flushing = true;
         try {
             flushers.execute(this::flushLoop);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Nothing would ever write what is pending: the connection cannot go on.
             flushing = false;
+            closeLocked();
+            conn.close();
             throw new IOException("cannot start the HTTP/2 flusher task", e);
+        }
+    }
+
+    /**
+     * Under lock. A buffer that cannot be had (direct memory exhausted) may leave a frame half
+     * appended: the output closes, so nothing follows that half.
+     */
+    private NativeBuffer acquire() throws IOException {
+        try {
+            return buffers.acquire();
+        } catch (Throwable e) {
+            closeLocked();
+            conn.close();
+            throw new IOException("no buffer for HTTP/2 frames", e);
         }
     }
 
@@ -180,17 +204,25 @@ final class BatchedOutput {
         }
     }
 
-    /** Under lock. */
+    /**
+     * Under lock. Ignores interrupts, as a socket write does (PollDesc's waits): an interrupt
+     * flag a handler left set must not cut a frame in half and with it the whole connection.
+     * The wait ends at the deadline, at progress, or at close; the flag is set again after it.
+     */
     private void await(long deadline) throws IOException {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new IOException("HTTP/2 output: no progress within the write timeout");
         }
+        boolean interrupted = Thread.interrupted();
         try {
             progress.awaitNanos(left);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting to write HTTP/2 frames");
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -215,17 +247,23 @@ final class BatchedOutput {
             try {
                 conn.setWriteDeadline(System.nanoTime() + writeTimeoutNanos);
                 conn.write(batch);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 buffers.release(batch);
                 lock.lock();
                 try {
+                    // One step: no writer may see "no flusher" before it sees "closed", or a
+                    // second flusher would write after this part-written batch.
                     flushing = false;
+                    failure = e;
+                    closeLocked();
                 } finally {
                     lock.unlock();
                 }
-                close();
                 conn.close();
                 onFailure.run();
+                if (e instanceof Error error) {
+                    throw error;
+                }
                 return;
             }
             buffers.release(batch);
@@ -239,7 +277,18 @@ final class BatchedOutput {
         }
     }
 
-    private static IOException closedException() {
-        return new IOException("HTTP/2 connection closed");
+    /**
+     * What a writer gets once the output is closed: the client is gone (or was cut off), so the
+     * servlet layer treats it as a client abort; the flusher's own failure is the cause.
+     */
+    private IOException closedException() {
+        Throwable cause;
+        lock.lock();
+        try {
+            cause = failure;
+        } finally {
+            lock.unlock();
+        }
+        return new ClientAbortException("HTTP/2 connection closed", cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.netpoll.http2;
 
+import dev.netpoll.http.ClientAbortException;
 import dev.netpoll.poll.Conn;
 import dev.netpoll.sys.NativeBufferPool;
 import java.io.IOException;
@@ -122,10 +123,20 @@ final class FrameWriter {
         frame(null, Frame.PING, Frame.FLAG_ACK, 0, opaque, 0, 8);
     }
 
-    void windowUpdate(int streamId, int increment) throws IOException {
+    /** WINDOW_UPDATE on the connection. */
+    void windowUpdate(int increment) throws IOException {
+        windowUpdate(null, 0, increment);
+    }
+
+    /** WINDOW_UPDATE on a stream, unless we have reset it (see {@link #frame}). */
+    void windowUpdate(H2Stream stream, int increment) throws IOException {
+        windowUpdate(stream, stream.id, increment);
+    }
+
+    private void windowUpdate(H2Stream stream, int streamId, int increment) throws IOException {
         byte[] payload = new byte[4];
         Frames.putInt32(payload, 0, increment);
-        frame(null, Frame.WINDOW_UPDATE, 0, streamId, payload, 0, 4);
+        frame(stream, Frame.WINDOW_UPDATE, 0, streamId, payload, 0, 4);
     }
 
     void rstStream(int streamId, int code) throws IOException {
@@ -207,7 +218,7 @@ final class FrameWriter {
         try {
             for (;;) {
                 if (closed) {
-                    throw new IOException("HTTP/2 connection closed");
+                    throw new ClientAbortException("HTTP/2 connection closed");
                 }
                 stream.checkWritable();
                 long available = Math.min(stream.sendWindow, connectionWindow);

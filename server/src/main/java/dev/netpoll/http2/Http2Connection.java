@@ -114,7 +114,7 @@ final class Http2Connection implements NextProtocol.Session {
                     Frame.SETTINGS_MAX_HEADER_LIST_SIZE, config.maxHeaderListSize(),
                     Frame.SETTINGS_HEADER_TABLE_SIZE, config.headerTableSize());
             if (config.connectionWindow() > Frame.DEFAULT_WINDOW) {
-                writer.windowUpdate(0, config.connectionWindow() - Frame.DEFAULT_WINDOW);
+                writer.windowUpdate(config.connectionWindow() - Frame.DEFAULT_WINDOW);
             }
             if (upgraded != null) {
                 startUpgradedStream();
@@ -260,6 +260,13 @@ final class Http2Connection implements NextProtocol.Session {
                 return;
             }
             if (!got) {
+                // The client is done sending (it may only have half-closed): what finished
+                // streams appended still goes out before end() closes the connection.
+                try {
+                    writer.flush();
+                } catch (IOException e) {
+                    // it closed altogether
+                }
                 return;
             }
             if (first && (reader.type != Frame.SETTINGS || (reader.flags & Frame.FLAG_ACK) != 0)) {

@@ -75,7 +75,7 @@ final class ReceiveWindows {
         if (now >= streamWindow / 2 && s.unacked.compareAndSet(now, 0)) {
             s.recvWindow.addAndGet(now);
             try {
-                writer.windowUpdate(s.id, now);
+                writer.windowUpdate(s, now);
             } catch (IOException e) {
                 // the connection is failing; the reader sees it
             }
@@ -88,7 +88,7 @@ final class ReceiveWindows {
         if (now >= connectionWindow / 2 && pending.compareAndSet(now, 0)) {
             window.addAndGet(now);
             try {
-                writer.windowUpdate(0, now);
+                writer.windowUpdate(now);
             } catch (IOException e) {
                 // the connection is failing; the reader sees it
             }

@@ -102,7 +102,7 @@ class BatchedOutputTest {
         Thread noise = Thread.ofVirtual().start(() -> {
             try {
                 for (int i = 0; i < 200; i++) {
-                    writer.windowUpdate(0, 1);
+                    writer.windowUpdate(1);
                 }
             } catch (IOException e) {
                 throw new RuntimeException(e);
@@ -140,14 +140,41 @@ class BatchedOutputTest {
         var conn = new ScriptedConn(Integer.MAX_VALUE, 200); // the first write takes 200 ms
         var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
         var writer = new FrameWriter(conn, 10 * SECOND, pool, Thread.ofVirtual()::start);
-        writer.windowUpdate(0, 1);
+        writer.windowUpdate(1);
         Thread.sleep(50); // the flusher has taken the first batch and is inside its write
-        writer.windowUpdate(0, 2); // pending behind it
+        writer.windowUpdate(2); // pending behind it
         writer.wakeWaiters(true);
 
-        assertThatThrownBy(() -> writer.windowUpdate(0, 3)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> writer.windowUpdate(3)).isInstanceOf(IOException.class).hasMessageContaining("closed");
         awaitNoBufferLent(pool);
         assertThat(parse(conn.sent())).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void aWriterWithItsInterruptFlagSetWaitsForRoomLikeAnyOther() throws Exception {
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 100); // each write takes 100 ms: the second batch fills meanwhile
+        var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
+        var writer = new FrameWriter(conn, 10 * SECOND, pool, Thread.ofVirtual()::start);
+        H2Stream stream = stream(1);
+        var flagAfter = new java.util.concurrent.atomic.AtomicBoolean();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt(); // left set by a handler, as PollDesc's waits allow
+            try {
+                for (int i = 0; i < 5; i++) {
+                    writer.data(stream, new byte[10_000], 0, 10_000, i == 4);
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        }).join();
+        writer.flush();
+
+        assertThat(failure.get()).isNull();
+        assertThat(flagAfter).isTrue();
+        assertThat(conn.closed).isFalse();
+        assertThat(parse(conn.sent())).hasSize(5);
     }
 
     private static void awaitNoBufferLent(NativeBufferPool pool) throws InterruptedException {
