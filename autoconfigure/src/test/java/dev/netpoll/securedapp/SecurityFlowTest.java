@@ -32,8 +32,13 @@ import org.springframework.test.annotation.DirtiesContext;
 class SecurityFlowTest {
 
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
+    private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies).version(version())
             .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** The protocol the client asks for; HTTP/1.1 here, HTTP/2 in {@link SecurityFlowOverHttp2Test}. */
+    HttpClient.Version version() {
+        return HttpClient.Version.HTTP_1_1;
+    }
 
     @LocalServerPort
     int port;
@@ -84,7 +89,9 @@ class SecurityFlowTest {
         assertThat(login.headers().firstValue("Location")).hasValueSatisfying(v -> assertThat(v).endsWith("/me?continue"));
         assertThat(sessionId()).as("session fixation protection gives a new id").isNotEqualTo(beforeLogin);
 
-        assertThat(send(request("/me")).body()).isEqualTo("hello ada");
+        var me = send(request("/me"));
+        assertThat(me.body()).isEqualTo("hello ada");
+        assertThat(me.version()).isEqualTo(version());
 
         var withoutToken = send(request("/transfer").POST(BodyPublishers.noBody()));
         assertThat(withoutToken.statusCode()).isEqualTo(403);
