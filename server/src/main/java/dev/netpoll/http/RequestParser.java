@@ -204,7 +204,7 @@ public final class RequestParser {
             if (into.size() >= maxCount) {
                 throw new HttpException(431, "more than " + maxCount + " header fields");
             }
-            into.add(name, new String(raw, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+            into.add(name, CommonFields.value(raw, valueStart, valueEnd - valueStart));
             p += 2;
         }
     }
@@ -216,7 +216,7 @@ public final class RequestParser {
                 && (raw[start + 2] | 0x20) == 's' && (raw[start + 3] | 0x20) == 't') {
             return "Host";
         }
-        return new String(raw, start, length, StandardCharsets.US_ASCII);
+        return CommonFields.name(raw, start, length);
     }
 
     /** RFC 9112 section 6.3 and 9110 section 7.2 (Host). */
