@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  *   echo PORT CONNS SECONDS      each of CONNS sessions sends a 32-byte text message and waits for its
  *                                echo, again and again; prints "roundtrips/s N" at the end
- *   idle PORT COUNT READY_FILE   opens COUNT sessions, touches READY_FILE, holds them until killed
+ *   idle PORT COUNT READY_FILE   opens COUNT sessions, touches READY_FILE, holds them (pinging
+ *                                each every 10 s) until killed
  * </pre>
  *
  * One virtual thread per session with blocking sockets: the client costs little per session, so
@@ -63,13 +64,57 @@ public final class WsEchoLoad {
         System.out.printf("roundtrips/s %.0f%n", roundTrips.sum() / (double) seconds);
     }
 
+    /**
+     * Opens COUNT sessions (32 handshakes at a time), touches READY_FILE, then holds them until
+     * killed, pinging each every 10 s: servers close sessions idle past their own timeout (Jetty's
+     * is 30 s) and a session closed before the measurement would make its server look smaller.
+     * A session the server closes anyway is reported on stderr.
+     */
     static void idle(int port, int count, Path ready) throws Exception {
-        List<Socket> sockets = new ArrayList<>(count);
+        List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>(count));
+        var gate = new java.util.concurrent.Semaphore(32);
+        var closed = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> openers = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            sockets.add(open(port));
+            gate.acquire();
+            openers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    Socket socket = open(port);
+                    sockets.add(socket);
+                    Thread.ofVirtual().start(() -> {
+                        // Pongs are read and dropped; the end of the stream is the server closing.
+                        try (var in = socket.getInputStream()) {
+                            byte[] sink = new byte[256];
+                            while (in.read(sink) >= 0) {
+                                // discard
+                            }
+                        } catch (IOException e) {
+                            // reset or closed by us
+                        }
+                        System.err.println("session closed by the server (" + closed.incrementAndGet() + " so far)");
+                    });
+                } catch (IOException e) {
+                    System.err.println("session failed to open: " + e);
+                } finally {
+                    gate.release();
+                }
+            }));
+        }
+        for (Thread t : openers) {
+            t.join();
         }
         Files.createFile(ready);
-        Thread.sleep(Long.MAX_VALUE);
+        byte[] ping = {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4}; // masked ping, no payload
+        for (;;) {
+            Thread.sleep(10_000);
+            for (Socket socket : sockets.toArray(Socket[]::new)) {
+                try {
+                    socket.getOutputStream().write(ping);
+                } catch (IOException e) {
+                    // closed: reported by its reader
+                }
+            }
+        }
     }
 
     static Socket open(int port) throws IOException {

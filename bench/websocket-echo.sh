@@ -4,8 +4,10 @@
 # (bench/WsEchoLoad.java, one virtual thread per session) drives it from core 0, in one run:
 #   - echo round-trips per second, 32-byte text messages, at each of $ECHO_CONNS sessions, with the
 #     server's CPU time per round-trip;
-#   - memory per idle session: $IDLE_SESSIONS open sessions, live heap (class histogram total after a
-#     full GC) and RSS, each minus the same server with none.
+#   - memory per idle session: after 10,000 more sessions opened and closed (the upgrade path
+#     compiled), $IDLE_SESSIONS open sessions, pinged every 10 s so no server's idle timeout closes
+#     them; live heap (class histogram total after a full GC) and RSS, each minus the same server
+#     with none.
 #
 #   bench/websocket-echo.sh                                         # full run (a few minutes)
 #   WARMUP=2 DURATION=2 IDLE_SESSIONS=200 SERVERS=netpoll bench/websocket-echo.sh   # smoke test
@@ -63,6 +65,10 @@ for name in $SERVERS; do
     printf 'echo\t%s\t%s\t%s\t%s\t%s\n' "$name" "$conns" "$rps" "$threads" "$cpu" >>"$results"
     echo "$name echo c=$conns: $rps round-trips/s, $cpu us CPU each, $threads threads" >&2
   done
+  # A server that has been up a while: 10,000 more sessions opened and closed, so that the
+  # upgrade path is compiled. Parked on a cold path, an idle session's task keeps interpreted
+  # frames (3 KB of stack per session on Netpoll, 1.1 KB once compiled); every server gets the same.
+  for _ in $(seq 1 10); do taskset -c 0 "${client[@]}" echo $port 1000 1 >/dev/null; done
   sleep 2
   heap0=$(live_heap "$pid"); rss0=$(status_field "$pid" VmRSS)
   rm -f "$work/$name.ready"
