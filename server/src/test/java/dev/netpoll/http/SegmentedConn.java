@@ -1,17 +1,14 @@
 package dev.netpoll.http;
 
-import dev.netpoll.poll.Conn;
-import dev.netpoll.poll.WaitReason;
-import dev.netpoll.sys.NativeBuffer;
-import java.net.InetSocketAddress;
+import dev.netpoll.poll.OfflineConn;
 import java.nio.ByteBuffer;
 
 /**
  * A {@link Conn} whose peer sent {@code data} and closed: reads return it in the given
- * {@link Segments} and then -1. Deadlines are ignored, as nothing here ever waits. Writing is not
- * part of reading a request, so it fails.
+ * {@link Segments} and then -1 (every segment has already arrived: reading now is reading the
+ * next one). Writing is not part of reading a request, so it fails.
  */
-final class SegmentedConn implements Conn {
+final class SegmentedConn extends OfflineConn {
 
     private final byte[] data;
     private final Segments segments;
@@ -40,12 +37,6 @@ final class SegmentedConn implements Conn {
         return n;
     }
 
-    /** Every segment has already arrived: reading now is reading the next segment. */
-    @Override
-    public int readNow(NativeBuffer dst) {
-        return read(dst.buffer());
-    }
-
     @Override
     public void write(ByteBuffer src) {
         throw new UnsupportedOperationException("reading a request writes nothing");
@@ -57,22 +48,6 @@ final class SegmentedConn implements Conn {
     }
 
     @Override
-    public void awaitReadable() {
-    }
-
-    @Override
-    public void setReadDeadline(long deadlineNanos) {
-    }
-
-    @Override
-    public void setWriteDeadline(long deadlineNanos) {
-    }
-
-    @Override
-    public void shutdownOutput() {
-    }
-
-    @Override
     public void close() {
         open = false;
     }
@@ -80,20 +55,5 @@ final class SegmentedConn implements Conn {
     @Override
     public boolean isOpen() {
         return open;
-    }
-
-    @Override
-    public WaitReason parkedOn() {
-        return null;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return new InetSocketAddress("127.0.0.1", 40000);
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return new InetSocketAddress("127.0.0.1", 8080);
     }
 }

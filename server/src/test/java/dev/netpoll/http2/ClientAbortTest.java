@@ -122,16 +122,20 @@ class ClientAbortTest {
         return b;
     }
 
+    /** The client cancels stream 1: its servlet's failure is quiet, and the connection serves stream 3. */
+    private void cancelStreamOneThenServeStreamThree(RawH2Client client) throws Exception {
+        client.frame(Frame.RST_STREAM, 0, 1, int32(ErrorCode.CANCEL));
+        assertQuietlyEnded(failures.poll(10, TimeUnit.SECONDS));
+        client.get(3, "/ok");
+        assertThat(new String(client.response(3).body(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+    }
+
     @Test
     void aStreamResetWhileTheServletReadsItsBody() throws Exception {
         try (var client = new RawH2Client(server.port()).handshake()) {
             client.headers(1, false, RawH2Client.request("POST", "/read"));
             client.data(1, false, "abc".getBytes(StandardCharsets.US_ASCII));
-            client.frame(Frame.RST_STREAM, 0, 1, int32(ErrorCode.CANCEL));
-
-            assertQuietlyEnded(failures.poll(10, TimeUnit.SECONDS));
-            client.get(3, "/ok");
-            assertThat(new String(client.response(3).body(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+            cancelStreamOneThenServeStreamThree(client);
         }
     }
 
@@ -143,11 +147,7 @@ class ClientAbortTest {
             client.get(1, "/write");
             // The servlet fills the stream's 64 KiB window and waits for more; then we cancel.
             Thread.sleep(200);
-            client.frame(Frame.RST_STREAM, 0, 1, int32(ErrorCode.CANCEL));
-
-            assertQuietlyEnded(failures.poll(10, TimeUnit.SECONDS));
-            client.get(3, "/ok");
-            assertThat(new String(client.response(3).body(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+            cancelStreamOneThenServeStreamThree(client);
         }
     }
 

@@ -1,12 +1,9 @@
 package dev.netpoll.http2;
 
-import dev.netpoll.poll.Conn;
 import dev.netpoll.poll.DeadlineExceededException;
-import dev.netpoll.poll.WaitReason;
-import dev.netpoll.sys.NativeBuffer;
+import dev.netpoll.poll.OfflineConn;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bytes and then times out as a stalled socket does, and can take its time over every write (a
  * slow socket) so that frames pile up behind a write in progress.
  */
-final class ScriptedConn implements Conn {
+final class ScriptedConn extends OfflineConn {
 
     /** Guarded by itself. */
     final ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -79,41 +76,5 @@ final class ScriptedConn implements Conn {
     @Override
     public int read(ByteBuffer dst) {
         return -1;
-    }
-
-    @Override
-    public int readNow(NativeBuffer dst) {
-        return -1;
-    }
-
-    @Override
-    public void awaitReadable() {
-    }
-
-    @Override
-    public void setReadDeadline(long deadlineNanos) {
-    }
-
-    @Override
-    public void setWriteDeadline(long deadlineNanos) {
-    }
-
-    @Override
-    public void shutdownOutput() {
-    }
-
-    @Override
-    public WaitReason parkedOn() {
-        return null;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return null;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return null;
     }
 }
