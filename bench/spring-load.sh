@@ -36,7 +36,7 @@ out="$root/bench/results/spring-mvc-$stamp.md"
 {
   echo "# Spring MVC load benchmark, $stamp"
   echo
-  echo "The same Spring Boot 4.0.7 application (\`GET /\` returns \`Request #N\`) on each server, pinned to core 1"
+  echo "The same Spring Boot $("$(dirname "$java")/jar" tf "$jar" | grep -o 'spring-boot-[0-9][0-9.]*[0-9]' | head -1 | sed 's/spring-boot-//') application (\`GET /\` returns \`Request #N\`) on each server, pinned to core 1"
   echo "(\`taskset -c 1\`), \`wrk -t1\` on core 0, keep-alive, warm-up $WARMUP, measured $DURATION."
   echo "Tomcat and Jetty run with \`spring.threads.virtual.enabled=true\`. Threads and RSS sampled mid-run."
   echo "JVM: $("$java" -version 2>&1 | head -1); -Xms256m -Xmx256m."
