@@ -36,6 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BatchedOutput {
 
+    private static final System.Logger LOG = System.getLogger(BatchedOutput.class.getName());
+
     private final Conn conn;
     private final long writeTimeoutNanos;
     private final NativeBufferPool buffers;
@@ -115,6 +117,9 @@ final class BatchedOutput {
                 off += n;
                 len -= n;
                 appended += n;
+                // The write timeout bounds a wait without progress (Go's WriteByteTimeout), not a
+                // whole frame: one that spans many batches to a slow but reading client goes on.
+                deadline = 0;
             }
             startFlusher();
         } finally {
@@ -264,6 +269,10 @@ final class BatchedOutput {
                 if (e instanceof Error error) {
                     throw error;
                 }
+                if (!(e instanceof IOException)) {
+                    // Not the client going away: a defect of ours, which must not pass for one.
+                    LOG.log(System.Logger.Level.WARNING, "HTTP/2 write to " + conn.remoteAddress() + " failed", e);
+                }
                 return;
             }
             buffers.release(batch);
@@ -279,7 +288,8 @@ final class BatchedOutput {
 
     /**
      * What a writer gets once the output is closed: the client is gone (or was cut off), so the
-     * servlet layer treats it as a client abort; the flusher's own failure is the cause.
+     * servlet layer treats it as a client abort, the flusher's own I/O failure as the cause. A
+     * failure that is not I/O (a defect of ours) stays a plain error.
      */
     private IOException closedException() {
         Throwable cause;
@@ -289,6 +299,8 @@ final class BatchedOutput {
         } finally {
             lock.unlock();
         }
-        return new ClientAbortException("HTTP/2 connection closed", cause);
+        return cause == null || cause instanceof IOException
+                ? new ClientAbortException("HTTP/2 connection closed", cause)
+                : new IOException("HTTP/2 connection closed after a failed write", cause);
     }
 }

@@ -48,7 +48,18 @@ public final class NativeBufferPool {
         } finally {
             lock.unlock();
         }
-        return new NativeBuffer(bufferSize);
+        try {
+            return new NativeBuffer(bufferSize);
+        } catch (RuntimeException | Error e) {
+            // No buffer was lent (direct memory exhausted): the count must not say one was.
+            lock.lock();
+            try {
+                lent--;
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
     }
 
     /**

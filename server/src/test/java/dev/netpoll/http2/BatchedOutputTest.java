@@ -177,6 +177,26 @@ class BatchedOutputTest {
         assertThat(parse(conn.sent())).hasSize(5);
     }
 
+    @Test
+    void aFrameSpanningManyBatchesReachesASlowClientThatKeepsReading() throws Exception {
+        // Each 16 KiB batch takes 60 ms; the frame needs 13 of them, far past the 300 ms timeout,
+        // but every wait for room is short: the client is slow, not stalled.
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 60);
+        var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
+        var writer = new FrameWriter(conn, TimeUnit.MILLISECONDS.toNanos(300), pool, Thread.ofVirtual()::start);
+        H2Stream stream = stream(1);
+        byte[] data = new byte[200_000];
+        java.util.Arrays.fill(data, (byte) 7);
+
+        writer.data(stream, data, 0, data.length, true);
+        writer.flush();
+
+        List<Parsed> frames = parse(conn.sent());
+        assertThat(frames).hasSize(1);
+        assertThat(frames.get(0).payload()).isEqualTo(data);
+        assertThat(conn.closed).isFalse();
+    }
+
     private static void awaitNoBufferLent(NativeBufferPool pool) throws InterruptedException {
         long deadline = System.nanoTime() + 5 * SECOND;
         while (pool.lent() != 0 && System.nanoTime() < deadline) {

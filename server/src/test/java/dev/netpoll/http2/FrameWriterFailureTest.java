@@ -38,4 +38,18 @@ class FrameWriterFailureTest {
         assertThatThrownBy(() -> writer.reserve(stream, 10)).isInstanceOf(IOException.class)
                 .hasMessageContaining("closed");
     }
+
+    @Test
+    void aWriteFailingOnADefectOfOursIsNotPassedOffAsTheClientGoingAway() throws Exception {
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 0);
+        conn.defect = new IllegalStateException("a bug in the write path");
+        var writer = new FrameWriter(conn, 1_000_000_000L, new NativeBufferPool(64 * 1024, 4, "test batch"),
+                Thread.ofVirtual()::start);
+        writer.windowUpdate(1);
+        assertThatThrownBy(writer::flush).isInstanceOf(IOException.class);
+
+        assertThatThrownBy(() -> writer.windowUpdate(2)).isInstanceOf(IOException.class)
+                .isNotInstanceOf(ClientAbortException.class).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(conn.closed).isTrue();
+    }
 }

@@ -20,6 +20,8 @@ final class ScriptedConn extends OfflineConn {
     volatile int budget;
     private final long writeMillis;
     volatile boolean closed;
+    /** When set, every write throws it: a defect of ours in the write path, not the client going away. */
+    volatile RuntimeException defect;
 
     ScriptedConn(int budget, long writeMillis) {
         this.budget = budget;
@@ -38,6 +40,9 @@ final class ScriptedConn extends OfflineConn {
             throw new IOException("closed");
         }
         writes.incrementAndGet();
+        if (defect != null) {
+            throw defect;
+        }
         if (writeMillis > 0) {
             try {
                 Thread.sleep(writeMillis);

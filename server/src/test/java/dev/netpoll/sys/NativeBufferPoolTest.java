@@ -28,4 +28,12 @@ class NativeBufferPoolTest {
         pool.release(dropped);
         assertThatThrownBy(() -> pool.release(dropped)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aBufferThatCannotBeAllocatedIsNotCountedAsLent() {
+        // A size no buffer can have stands in for exhausted direct memory: the allocation throws.
+        var pool = new NativeBufferPool(-1, 1, "buffer");
+        assertThatThrownBy(pool::acquire).isInstanceOf(IllegalArgumentException.class);
+        assertThat(pool.lent()).isZero();
+    }
 }
