@@ -208,12 +208,15 @@ final class FrameWriter {
     /**
      * Takes up to {@code wanted} bytes from the stream's and the connection's send windows, at
      * most a frame's worth, parking while either is shut. Returns how many were taken (at least 1).
+     * Ignores interrupts, as the batch's waits and a socket write do: a flag a handler left set
+     * must not cut its answer short; it is set again on the way out.
      *
      * @throws WindowStallException neither opened within the write timeout
      * @throws IOException the stream was reset or the connection ended meanwhile
      */
     int reserve(H2Stream stream, int wanted) throws IOException {
         long deadline = System.nanoTime() + writeTimeoutNanos;
+        boolean interrupted = false;
         flowLock.lock();
         try {
             for (;;) {
@@ -236,14 +239,16 @@ final class FrameWriter {
                 try {
                     windowOpened.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while waiting for the peer's flow-control window");
+                    interrupted = true; // the flag is clear now, so the next wait parks
                 } finally {
                     stream.parkedOnWindow = false;
                 }
             }
         } finally {
             flowLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -125,8 +125,12 @@ final class StreamInput extends InputStream {
             hook.run();
         }
         int n;
+        // Ignores interrupts, as an HTTP/1.1 body read does (PollDesc's waits): a flag a handler
+        // left set must not fail its read; it is set again on the way out.
+        boolean interrupted = false;
         lock.lock();
         try {
+            long deadline = System.nanoTime() + readTimeoutNanos;
             long left = readTimeoutNanos;
             while (current == null && chunks.isEmpty()) {
                 if (failure != null) {
@@ -141,8 +145,8 @@ final class StreamInput extends InputStream {
                 try {
                     left = arrived.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while reading the request body");
+                    interrupted = true; // the flag is clear now, so the next wait parks
+                    left = deadline - System.nanoTime();
                 }
             }
             if (current == null) {
@@ -158,6 +162,9 @@ final class StreamInput extends InputStream {
             }
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         consumption.consumed(n);
         return n;

@@ -49,4 +49,28 @@ class StreamInputTest {
         assertThat(input.fail(new StreamResetException(1, ErrorCode.CANCEL))).isZero();
         assertThat(input.read()).isEqualTo(-1);
     }
+
+    @Test
+    void anInterruptFlagLeftSetByAHandlerDoesNotFailAWaitForTheBody() throws Exception {
+        // As an HTTP/1.1 body read (PollDesc's waits), the wait ignores the flag and sets it again.
+        var input = input();
+        var read = new java.util.concurrent.atomic.AtomicReference<Object>();
+        var flagAfter = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread task = Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                read.set(new String(input.readAllBytes(), StandardCharsets.US_ASCII));
+            } catch (Throwable e) {
+                read.set(e);
+            }
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(100); // the task waits for the body by now
+        input.offer("abc".getBytes(StandardCharsets.US_ASCII), 0, 3);
+        input.end();
+        task.join(5_000);
+
+        assertThat(read.get()).isEqualTo("abc");
+        assertThat(flagAfter).isTrue();
+    }
 }
