@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   writing --the write ends--> the flusher takes whatever was appended meanwhile, or, finding
  *           nothing, clears flushing: empty
  *   any     --close, or a write that fails--> closed: appends and flushes throw, pending is given back
+ *   empty   --shutdownOutput--> shut: our FIN is out; appends are dropped, flushes return at once
  * </pre>
  *
  * <p>Invariants: at most one flusher runs ({@code flushing}) and only the flusher writes to the
@@ -59,6 +60,8 @@ final class BatchedOutput {
     private long written;
     /** Set once, under lock; read without it as a fast check. */
     private volatile boolean closed;
+    /** Guarded by lock: set once our FIN went out (or is going): nothing more is written. */
+    private boolean shut;
     /** Guarded by lock: why the flusher's write failed, for the exceptions of later writers; null otherwise. */
     private Throwable failure;
     /** The frame header being appended; owned by the holder of frameLock. */
@@ -96,6 +99,9 @@ final class BatchedOutput {
         long deadline = 0;
         lock.lock();
         try {
+            if (shut) {
+                return; // after our FIN nothing can reach the client; a write would only fail (EPIPE)
+            }
             while (len > 0) {
                 if (closed) {
                     throw closedException();
@@ -146,6 +152,28 @@ final class BatchedOutput {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Writes everything appended so far, then ends our half of the connection (FIN). Frames
+     * appended after that are dropped: a PING or SETTINGS the client sends while we linger needs
+     * no answer, and writing one would fail (EPIPE) and close the connection early, cutting the
+     * linger that keeps a reset from the client. Takes the frame lock, so no frame is cut in two.
+     */
+    void shutdownOutput() throws IOException {
+        frameLock.lock();
+        try {
+            flush();
+            lock.lock();
+            try {
+                shut = true; // before the FIN: no flusher starts a write after it
+            } finally {
+                lock.unlock();
+            }
+            conn.shutdownOutput();
+        } finally {
+            frameLock.unlock();
         }
     }
 

@@ -104,6 +104,11 @@ final class FrameWriter {
         output.flush();
     }
 
+    /** Writes every frame appended so far, then our FIN; later frames are dropped (see {@link BatchedOutput#shutdownOutput}). */
+    void shutdownOutput() throws IOException {
+        output.shutdownOutput();
+    }
+
     /** Our SETTINGS: {@code settings} holds identifier/value pairs. */
     void settings(int... settings) throws IOException {
         byte[] payload = new byte[settings.length / 2 * 6];

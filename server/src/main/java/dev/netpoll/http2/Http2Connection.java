@@ -180,8 +180,7 @@ final class Http2Connection implements NextProtocol.Session {
     private void finishIfDrained() {
         if (draining && streams.isEmpty()) {
             try {
-                writer.flush();
-                conn.shutdownOutput();
+                writer.shutdownOutput();
             } catch (IOException e) {
                 conn.close();
                 return;
@@ -724,7 +723,7 @@ final class Http2Connection implements NextProtocol.Session {
             writer.goAway(maxClientStreamId, e.code(), e.getMessage());
             // Lingering close: closing with the client's frames unread would answer them with
             // RST, which can destroy the GOAWAY before the client reads why.
-            conn.shutdownOutput();
+            writer.shutdownOutput();
             long until = System.nanoTime() + LINGER_NANOS;
             lingerUntil = until;
             conn.setReadDeadline(until);

@@ -178,6 +178,27 @@ class BatchedOutputTest {
     }
 
     @Test
+    void framesAppendedAfterOurFinAreDroppedAndDoNotCloseTheLingeringConnection() throws Exception {
+        // A drained connection sends FIN and keeps reading until the client closes; answering a
+        // PING the client sends meanwhile would fail (EPIPE) and close the connection early.
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 0);
+        var writer = new FrameWriter(conn, 10 * SECOND, new NativeBufferPool(16 * 1024, 4, "test batch"),
+                Thread.ofVirtual()::start);
+        writer.goAway(1, ErrorCode.NO_ERROR, null);
+        writer.shutdownOutput();
+        int before = conn.sent().length;
+
+        writer.pingAck(new byte[8]);
+        writer.settingsAck();
+        writer.flush();
+
+        assertThat(parse(conn.sent())).singleElement().satisfies(f -> assertThat(f.type()).isEqualTo(Frame.GOAWAY));
+        assertThat(conn.sent()).hasSize(before);
+        assertThat(conn.outputShut).isTrue();
+        assertThat(conn.closed).isFalse();
+    }
+
+    @Test
     void aFrameSpanningManyBatchesReachesASlowClientThatKeepsReading() throws Exception {
         // Each 16 KiB batch takes 60 ms; the frame needs 13 of them, far past the 300 ms timeout,
         // but every wait for room is short: the client is slow, not stalled.

@@ -20,6 +20,8 @@ final class ScriptedConn extends OfflineConn {
     volatile int budget;
     private final long writeMillis;
     volatile boolean closed;
+    /** Our FIN went out: a write now fails, as the kernel's does (EPIPE). */
+    volatile boolean outputShut;
     /** When set, every write throws it: a defect of ours in the write path, not the client going away. */
     volatile RuntimeException defect;
 
@@ -38,6 +40,9 @@ final class ScriptedConn extends OfflineConn {
     public void write(ByteBuffer src) throws IOException {
         if (closed) {
             throw new IOException("closed");
+        }
+        if (outputShut) {
+            throw new IOException("write: EPIPE (Broken pipe)");
         }
         writes.incrementAndGet();
         if (defect != null) {
@@ -66,6 +71,11 @@ final class ScriptedConn extends OfflineConn {
         for (int i = offset; i < offset + length; i++) {
             write(srcs[i]);
         }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        outputShut = true;
     }
 
     @Override
