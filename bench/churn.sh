@@ -26,9 +26,6 @@ cp -r "$peers/go-hello" "$work/go-hello"
 (cd "$work/go-hello" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-hello .)
 
 spring_jar="$root/bench/spring/target/netpoll-bench-spring.jar"
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m)
 results="$work/results.tsv"
 touch "$results"
@@ -67,12 +64,12 @@ churn() {
 churn netpoll-raw 18581 "${jvm[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18581
 PORT=18582 churn go 18582 "$work/go-hello/go-hello"
 churn netpoll-spring 18583 "${jvm[@]}" -jar "$spring_jar" --server.port=18583 --spring.main.banner-mode=off \
-  "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
+  $(spring_server netpoll)
 churn tomcat-vt 18584 "${jvm[@]}" -jar "$spring_jar" --server.port=18584 --spring.main.banner-mode=off \
-  --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac" \
+  $(spring_server tomcat-vt) \
   --server.tomcat.accept-count=1000
 churn jetty-vt 18585 "${jvm[@]}" -jar "$spring_jar" --server.port=18585 --spring.main.banner-mode=off \
-  --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+  $(spring_server jetty-vt)
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/churn-$stamp.md"

@@ -37,9 +37,6 @@ cp -r "$root/bench/go-h2" "$work/go-h2"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -jar "$jar" --spring.main.banner-mode=off
   --server.http2.enabled=true)
 tls=("--server.ssl.certificate=file:$work/cert.pem" "--server.ssl.certificate-private-key=file:$work/key.pem")
@@ -138,16 +135,16 @@ run() {
 
 ulimit -n 20000
 # Each Spring server serves h2c on its port, then again with TLS for h2.
-run netpoll 18180 h2c "${jvm[@]}" --server.port=18180 "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-run netpoll 18181 h2 "${jvm[@]}" --server.port=18181 "${tls[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-run tomcat-vt 18182 h2c "${jvm[@]}" --server.port=18182 --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-run tomcat-vt 18183 h2 "${jvm[@]}" --server.port=18183 "${tls[@]}" --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-run jetty-vt 18184 h2c "${jvm[@]}" --server.port=18184 --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
-run jetty-vt 18185 h2 "${jvm[@]}" --server.port=18185 "${tls[@]}" --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+run netpoll 18180 h2c "${jvm[@]}" --server.port=18180 $(spring_server netpoll)
+run netpoll 18181 h2 "${jvm[@]}" --server.port=18181 "${tls[@]}" $(spring_server netpoll)
+run tomcat-vt 18182 h2c "${jvm[@]}" --server.port=18182 \
+  $(spring_server tomcat-vt)
+run tomcat-vt 18183 h2 "${jvm[@]}" --server.port=18183 "${tls[@]}" \
+  $(spring_server tomcat-vt)
+run jetty-vt 18184 h2c "${jvm[@]}" --server.port=18184 \
+  $(spring_server jetty-vt)
+run jetty-vt 18185 h2 "${jvm[@]}" --server.port=18185 "${tls[@]}" \
+  $(spring_server jetty-vt)
 PORT=18186 CERT="$work/cert.pem" KEY="$work/key.pem" run go 18186 h2 "$work/go-h2/go-h2"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

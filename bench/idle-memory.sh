@@ -24,16 +24,13 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 ulimit -n 20000
 
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 port=18381
 
 server_args() {
   case $1 in
-    netpoll) echo "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac --server.netpoll.idle-timeout=10m" ;;
-    tomcat-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac --server.tomcat.keep-alive-timeout=10m --server.tomcat.max-connections=20000 --server.tomcat.connection-timeout=10m" ;;
-    jetty-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac --server.jetty.connection-idle-timeout=10m --server.jetty.max-connections=20000" ;;
+    netpoll) echo "$(spring_server netpoll) --server.netpoll.idle-timeout=10m" ;;
+    tomcat-vt) echo "$(spring_server tomcat-vt) --server.tomcat.keep-alive-timeout=10m --server.tomcat.max-connections=20000 --server.tomcat.connection-timeout=10m" ;;
+    jetty-vt) echo "$(spring_server jetty-vt) --server.jetty.connection-idle-timeout=10m --server.jetty.max-connections=20000" ;;
   esac
 }
 

@@ -39,6 +39,21 @@ status_field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
 # live_heap PID: the JVM's live heap in bytes, after the full GC that jcmd's class histogram runs first.
 live_heap() { "$(dirname "$(find_java)")/jcmd" "$1" GC.class_histogram | awk '$1=="Total" {print $3}'; }
 
+# spring_server NAME: the arguments that make a Spring Boot application of bench/ run on NAME
+# (netpoll, tomcat-vt or jetty-vt): the other two servers' auto-configurations excluded, and
+# virtual threads for Tomcat and Jetty, as their users would run them against ours.
+spring_server() {
+  local netpoll=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
+  local tomcat=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
+  local jetty=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
+  case $1 in
+    netpoll) echo "--spring.autoconfigure.exclude=$tomcat,$jetty" ;;
+    tomcat-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll,$jetty" ;;
+    jetty-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll,$tomcat" ;;
+    *) echo "spring_server: no server named $1" >&2; return 1 ;;
+  esac
+}
+
 # The server's CPU time so far (user + system), in clock ticks, from /proc/PID/stat.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks=$(getconf CLK_TCK)

@@ -31,24 +31,13 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   package_modules bench/spring
 fi
 
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 front=18280
 ports=(18281 18282)
-
-server_args() {
-  case $1 in
-    netpoll) echo "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac" ;;
-    tomcat-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac" ;;
-    jetty-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac" ;;
-  esac
-}
 
 start_instance() { # NAME PORT -> pid on stdout
   # shellcheck disable=SC2046
   "$java" --enable-native-access=ALL-UNNAMED -Xms128m -Xmx256m -jar "$jar" --spring.main.banner-mode=off \
-    --server.port="$2" --spring.lifecycle.timeout-per-shutdown-phase=20s $(server_args "$1") \
+    --server.port="$2" --spring.lifecycle.timeout-per-shutdown-phase=20s $(spring_server "$1") \
     >>"$work/$1-$2.log" 2>&1 &
   echo $!
 }

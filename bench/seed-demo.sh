@@ -29,9 +29,6 @@ cp -r "$peers/go-hello" "$work/go-hello"
 
 spring_jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 sample_jar="$root/sample-service/target/netpoll-sample-service.jar"
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 one_carrier=(-Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=256)
 jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m "${one_carrier[@]}")
 results="$work/results.tsv"
@@ -71,12 +68,12 @@ demo() {
 GOMAXPROCS=1 PORT=18481 demo go 18481 "$work/go-hello/go-hello"
 demo netpoll-sample 18482 "${jvm[@]}" -jar "$sample_jar" --server.port=18482 --spring.main.banner-mode=off
 demo netpoll-spring 18483 "${jvm[@]}" -jar "$spring_jar" --server.port=18483 --spring.main.banner-mode=off \
-  "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
+  $(spring_server netpoll)
 demo tomcat-vt 18484 "${jvm[@]}" -jar "$spring_jar" --server.port=18484 --spring.main.banner-mode=off \
-  --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac" \
+  $(spring_server tomcat-vt) \
   --server.tomcat.max-connections=20000 --server.tomcat.accept-count=1000
 demo jetty-vt 18485 "${jvm[@]}" -jar "$spring_jar" --server.port=18485 --spring.main.banner-mode=off \
-  --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+  $(spring_server jetty-vt)
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/seed-demo-$stamp.md"

@@ -17,19 +17,16 @@ echo "building..." >&2
 package_modules bench/spring
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -jar "$jar" --spring.main.banner-mode=off)
 results="$work/results.tsv"
 touch "$results"
 
 run_server "$results" netpoll 18181 "${jvm[@]}" --server.port=18181 \
-  "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-run_server "$results" tomcat-vt 18182 "${jvm[@]}" --server.port=18182 --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-run_server "$results" jetty-vt 18183 "${jvm[@]}" --server.port=18183 --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+  $(spring_server netpoll)
+run_server "$results" tomcat-vt 18182 "${jvm[@]}" --server.port=18182 \
+  $(spring_server tomcat-vt)
+run_server "$results" jetty-vt 18183 "${jvm[@]}" --server.port=18183 \
+  $(spring_server jetty-vt)
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/spring-mvc-$stamp.md"

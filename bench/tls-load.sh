@@ -32,9 +32,6 @@ jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m -jar "$jar" --spring.main.banner-mode=off
   "--server.ssl.certificate=file:$work/cert.pem" "--server.ssl.certificate-private-key=file:$work/key.pem")
 results="$work/results.tsv"
@@ -79,19 +76,19 @@ run_tls_server() { # NAME PORT CMD...
 tls_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_tls_clients.py" "$1" "$IDLE_CONNS" "$2" "$work/cert.pem"; }
 
 if [ -z "${SKIP_LOAD:-}" ]; then
-run_tls_server netpoll 18443 "${jvm[@]}" "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-run_tls_server tomcat-vt 18444 "${jvm[@]}" --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-run_tls_server jetty-vt 18445 "${jvm[@]}" --spring.threads.virtual.enabled=true \
-  "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+run_tls_server netpoll 18443 "${jvm[@]}" $(spring_server netpoll)
+run_tls_server tomcat-vt 18444 "${jvm[@]}" \
+  $(spring_server tomcat-vt)
+run_tls_server jetty-vt 18445 "${jvm[@]}" \
+  $(spring_server jetty-vt)
 fi
 
 ulimit -n 20000
 touch "$work/idle.tsv"
 if [ -z "${SKIP_IDLE:-}" ]; then
-idle_rss netpoll 18446 https://localhost:18446/ tls_idle_clients "${jvm[@]}" --server.port=18446 "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac"
-idle_rss tomcat-vt 18447 https://localhost:18447/ tls_idle_clients "${jvm[@]}" --server.port=18447 --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac"
-idle_rss jetty-vt 18448 https://localhost:18448/ tls_idle_clients "${jvm[@]}" --server.port=18448 --spring.threads.virtual.enabled=true "--spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac"
+idle_rss netpoll 18446 https://localhost:18446/ tls_idle_clients "${jvm[@]}" --server.port=18446 $(spring_server netpoll)
+idle_rss tomcat-vt 18447 https://localhost:18447/ tls_idle_clients "${jvm[@]}" --server.port=18447 $(spring_server tomcat-vt)
+idle_rss jetty-vt 18448 https://localhost:18448/ tls_idle_clients "${jvm[@]}" --server.port=18448 $(spring_server jetty-vt)
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)

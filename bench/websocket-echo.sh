@@ -35,16 +35,13 @@ jar="$root/bench/websocket/target/netpoll-bench-websocket.jar"
 client=("$java" "$root/bench/WsEchoLoad.java")
 ulimit -n 20000
 
-netpoll_ac=dev.netpoll.autoconfigure.NetpollServletWebServerAutoConfiguration
-tomcat_ac=org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration
-jetty_ac=org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration
 port=18481
 
 server_args() {
   case $1 in
-    netpoll) echo "--spring.autoconfigure.exclude=$tomcat_ac,$jetty_ac --server.netpoll.websocket.max-sessions=20000 --bench.standard-upgrade=true" ;;
-    tomcat-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$jetty_ac --server.tomcat.max-connections=20000 --bench.standard-upgrade=true" ;;
-    jetty-vt) echo "--spring.threads.virtual.enabled=true --spring.autoconfigure.exclude=$netpoll_ac,$tomcat_ac --server.jetty.max-connections=20000" ;;
+    netpoll) echo "$(spring_server netpoll) --server.netpoll.websocket.max-sessions=20000 --bench.standard-upgrade=true" ;;
+    tomcat-vt) echo "$(spring_server tomcat-vt) --server.tomcat.max-connections=20000 --bench.standard-upgrade=true" ;;
+    jetty-vt) echo "$(spring_server jetty-vt) --server.jetty.max-connections=20000" ;;
   esac
 }
 

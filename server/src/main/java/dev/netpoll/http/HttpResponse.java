@@ -149,6 +149,18 @@ public final class HttpResponse {
         return contentLength;
     }
 
+    /** Fails a write of {@code len} more bytes after {@code written} that would pass the declared Content-Length. */
+    public void checkWithinLength(long written, int len) throws IOException {
+        if (contentLength >= 0 && written + len > contentLength) {
+            throw new IOException("response body exceeds its Content-Length of " + contentLength);
+        }
+    }
+
+    /** Whether an answer with this status to such a request carries a body (RFC 9110 sections 9.3.2, 6.4.1). */
+    public boolean sendsBody(boolean headRequest) {
+        return !headRequest && !HttpStatus.forbidsBody(status);
+    }
+
     public OutputStream body() {
         return body;
     }

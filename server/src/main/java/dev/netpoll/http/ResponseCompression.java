@@ -73,4 +73,32 @@ public record ResponseCompression(boolean enabled, List<String> mimeTypes, long 
         }
         return false;
     }
+
+    /**
+     * Whether {@code response} is to be gzipped, decided once at commit by both protocols:
+     * {@code size} is its body's length if known then (-1 when streamed). A HEAD answer is
+     * decided as its GET would be, so that it carries the same fields (RFC 9110 section 9.3.2).
+     */
+    public boolean codes(HttpResponse response, boolean acceptsGzip, long size) {
+        HttpHeaders headers = response.headers();
+        if (!enabled || !acceptsGzip || HttpStatus.forbidsBody(response.status()) || response.status() == 206
+                || headers.contains("Content-Encoding") || headers.contains("Content-Range")
+                || !compresses(headers.get("Content-Type"))) {
+            return false;
+        }
+        return size < 0 || size >= minResponseSize;
+    }
+
+    /**
+     * Whether the answer needs {@code Vary: Accept-Encoding}: it could have been either coded or
+     * not, so caches must key on the request's Accept-Encoding, unless it says so already.
+     */
+    public boolean varies(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        if (!enabled || HttpStatus.forbidsBody(response.status()) || !compresses(headers.get("Content-Type"))) {
+            return false;
+        }
+        String vary = headers.get("Vary");
+        return vary == null || !headers.containsToken("Vary", "Accept-Encoding") && !vary.trim().equals("*");
+    }
 }

@@ -149,7 +149,7 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
     }
 
     private boolean sendsBody() {
-        return !headRequest && !HttpStatus.forbidsBody(response.status());
+        return response.sendsBody(headRequest);
     }
 
     @Override
@@ -162,10 +162,7 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
         if (finished) {
             throw new IOException("response already finished");
         }
-        long declared = response.contentLength();
-        if (declared >= 0 && written + len > declared) {
-            throw new IOException("response body exceeds its Content-Length of " + declared);
-        }
+        response.checkWithinLength(written, len);
         written += len;
         if (!sendsBody()) {
             return;
@@ -300,19 +297,9 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
         }
     }
 
-    /** Whether this response is to be gzipped; decided once, at commit (see ResponseCompression). */
+    /** Whether this response is to be gzipped; decided once, at commit. */
     private boolean compressible(boolean last) {
-        ResponseCompression policy = config.compression();
-        // A HEAD response is decided as its GET would be, so that it carries the same fields
-        // (RFC 9110 section 9.3.2); it just sends no body.
-        if (!policy.enabled() || !acceptsGzip || HttpStatus.forbidsBody(response.status()) || response.status() == 206
-                || response.headers().contains("Content-Encoding") || response.headers().contains("Content-Range")
-                || !policy.compresses(response.headers().get("Content-Type"))) {
-            return false;
-        }
-        long declared = response.contentLength();
-        long size = last ? written : declared;
-        return size < 0 || size >= policy.minResponseSize();
+        return config.compression().codes(response, acceptsGzip, last ? written : response.contentLength());
     }
 
     /** The gzip path: compressed slices, with a Content-Length when the whole body fits at once. */
@@ -396,14 +383,8 @@ final class ResponseOutput extends OutputStream implements ResponseChannel {
         if (gzipCoded) {
             out.ascii("Content-Encoding: gzip").crlf();
         }
-        if (config.compression().enabled() && !forbids && config.compression().compresses(headers.get("Content-Type"))) {
-            // Caches must key on Accept-Encoding whenever the answer could have been either.
-            String vary = headers.get("Vary");
-            if (vary == null) {
-                out.ascii("Vary: Accept-Encoding").crlf();
-            } else if (!headers.containsToken("Vary", "Accept-Encoding") && !vary.trim().equals("*")) {
-                out.ascii("Vary: Accept-Encoding").crlf();
-            }
+        if (config.compression().varies(response)) {
+            out.ascii("Vary: Accept-Encoding").crlf();
         }
         if (!headers.contains("Date")) {
             out.ascii("Date: ").bytes(DateCache.now()).crlf();

@@ -5,9 +5,7 @@ import dev.netpoll.http.GzipEncoder;
 import dev.netpoll.http.HttpConfig;
 import dev.netpoll.http.HttpHeaders;
 import dev.netpoll.http.HttpResponse;
-import dev.netpoll.http.HttpStatus;
 import dev.netpoll.http.ResponseChannel;
-import dev.netpoll.http.ResponseCompression;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -93,7 +91,7 @@ final class StreamOutput implements ResponseChannel {
     }
 
     private boolean sendsBody() {
-        return !headRequest && !HttpStatus.forbidsBody(response.status());
+        return response.sendsBody(headRequest);
     }
 
     @Override
@@ -102,10 +100,7 @@ final class StreamOutput implements ResponseChannel {
             throw new IOException("response already finished");
         }
         stream.checkWritable();
-        long declared = response.contentLength();
-        if (declared >= 0 && written + len > declared) {
-            throw new IOException("response body exceeds its Content-Length of " + declared);
-        }
+        response.checkWithinLength(written, len);
         written += len;
         if (!sendsBody()) {
             return;
@@ -230,21 +225,9 @@ final class StreamOutput implements ResponseChannel {
         }
     }
 
-    /**
-     * Whether to gzip this response: decided once, at commit, by the rules HTTP/1.1 follows
-     * (ResponseCompression). A HEAD answer is decided as its GET would be, so it carries the same
-     * fields (RFC 9110 section 9.3.2).
-     */
+    /** Whether to gzip this response: decided once, at commit, by the rules HTTP/1.1 follows. */
     private boolean compressible(boolean last) {
-        ResponseCompression policy = config.compression();
-        HttpHeaders headers = response.headers();
-        if (!policy.enabled() || !acceptsGzip || HttpStatus.forbidsBody(response.status()) || response.status() == 206
-                || headers.contains("Content-Encoding") || headers.contains("Content-Range")
-                || !policy.compresses(headers.get("Content-Type"))) {
-            return false;
-        }
-        long size = last ? written : response.contentLength();
-        return size < 0 || size >= policy.minResponseSize();
+        return config.compression().codes(response, acceptsGzip, last ? written : response.contentLength());
     }
 
     /** The stream is done: a gzip coder cut short frees its deflater. */
@@ -271,13 +254,10 @@ final class StreamOutput implements ResponseChannel {
         if (!headers.contains("Date")) {
             HpackEncoder.field("date", new String(DateCache.now(), StandardCharsets.ISO_8859_1), block);
         }
-        ResponseCompression policy = config.compression();
         if (gzipCoded) {
             HpackEncoder.field("content-encoding", "gzip", block);
         }
-        if (policy.enabled() && !HttpStatus.forbidsBody(status) && policy.compresses(headers.get("Content-Type"))
-                && !headers.containsToken("Vary", "Accept-Encoding") && !"*".equals(headers.get("Vary"))) {
-            // Caches must key on Accept-Encoding whenever the answer could have been either.
+        if (config.compression().varies(response)) {
             HpackEncoder.field("vary", "accept-encoding", block);
         }
         String server = config.serverHeader();
