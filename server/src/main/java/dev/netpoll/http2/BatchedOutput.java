@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   writing --the write ends--> the flusher takes whatever was appended meanwhile, or, finding
  *           nothing, clears flushing: empty
  *   any     --close, or a write that fails--> closed: appends and flushes throw, pending is given back
- *   empty   --shutdownOutput--> shut: our FIN is out; appends are dropped, flushes return at once
+ *   empty   --shutdownOutput--> shut: our FIN is out; beginFrame refuses, flushes return at once
  * </pre>
  *
  * <p>Invariants: at most one flusher runs ({@code flushing}) and only the flusher writes to the
@@ -60,7 +60,10 @@ final class BatchedOutput {
     private long written;
     /** Set once, under lock; read without it as a fast check. */
     private volatile boolean closed;
-    /** Guarded by lock: set once our FIN went out (or is going): nothing more is written. */
+    /**
+     * Set once, holding both frameLock and lock, when our FIN goes out: nothing more is written.
+     * Read under either.
+     */
     private boolean shut;
     /** Guarded by lock: why the flusher's write failed, for the exceptions of later writers; null otherwise. */
     private Throwable failure;
@@ -75,13 +78,21 @@ final class BatchedOutput {
         this.onFailure = onFailure;
     }
 
-    /** Starts a frame: no other writer appends until {@link #endFrame}. */
-    void beginFrame() throws IOException {
+    /**
+     * Starts a frame: no other writer appends until {@link #endFrame}. False, with nothing held,
+     * once our FIN is out ({@link #shutdownOutput}): the frame is not to be appended at all.
+     */
+    boolean beginFrame() throws IOException {
         frameLock.lock();
         if (closed) {
             frameLock.unlock();
             throw closedException();
         }
+        if (shut) { // written under frameLock, so stable while we hold it
+            frameLock.unlock();
+            return false;
+        }
+        return true;
     }
 
     void endFrame() {
@@ -99,9 +110,6 @@ final class BatchedOutput {
         long deadline = 0;
         lock.lock();
         try {
-            if (shut) {
-                return; // after our FIN nothing can reach the client; a write would only fail (EPIPE)
-            }
             while (len > 0) {
                 if (closed) {
                     throw closedException();
@@ -160,10 +168,14 @@ final class BatchedOutput {
      * appended after that are dropped: a PING or SETTINGS the client sends while we linger needs
      * no answer, and writing one would fail (EPIPE) and close the connection early, cutting the
      * linger that keeps a reset from the client. Takes the frame lock, so no frame is cut in two.
+     * Once only: a later call does nothing.
      */
     void shutdownOutput() throws IOException {
         frameLock.lock();
         try {
+            if (shut) {
+                return;
+            }
             flush();
             lock.lock();
             try {

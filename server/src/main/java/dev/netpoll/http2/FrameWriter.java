@@ -65,7 +65,9 @@ final class FrameWriter {
      */
     private void frame(H2Stream stream, int type, int flags, int streamId, byte[] payload, int off, int len)
             throws IOException {
-        output.beginFrame();
+        if (!begin(stream)) {
+            return;
+        }
         try {
             if (stream != null) {
                 stream.checkWritable();
@@ -77,6 +79,22 @@ final class FrameWriter {
         } finally {
             output.endFrame();
         }
+    }
+
+    /**
+     * Takes the output for one frame (or run of frames); false when our FIN is already out. Then
+     * a stream's frame fails, since its answer can no longer reach the client (the handler learns
+     * as from a client abort), while the answer to a client's control frame (PING, SETTINGS, a
+     * refused stream) is just not sent.
+     */
+    private boolean begin(H2Stream stream) throws IOException {
+        if (output.beginFrame()) {
+            return true;
+        }
+        if (stream != null) {
+            throw new ClientAbortException("HTTP/2 connection output ended (GOAWAY and FIN sent)");
+        }
+        return false;
     }
 
     private interface Appending {
@@ -107,6 +125,14 @@ final class FrameWriter {
     /** Writes every frame appended so far, then our FIN; later frames are dropped (see {@link BatchedOutput#shutdownOutput}). */
     void shutdownOutput() throws IOException {
         output.shutdownOutput();
+        // A stream still waiting for window (a connection error cut it off) will never send.
+        flowLock.lock();
+        try {
+            closed = true;
+            windowOpened.signalAll();
+        } finally {
+            flowLock.unlock();
+        }
     }
 
     /** Our SETTINGS: {@code settings} holds identifier/value pairs. */
@@ -177,7 +203,9 @@ final class FrameWriter {
         int max = peerMaxFrameSize;
         int frames = Math.max(1, (block.length + max - 1) / max);
         boolean withData = len >= 0;
-        output.beginFrame();
+        if (!begin(stream)) {
+            return;
+        }
         try {
             if (stream != null) {
                 stream.checkWritable();

@@ -199,6 +199,35 @@ class BatchedOutputTest {
     }
 
     @Test
+    void afterOurFinAStreamsFramesFailAsAClientAbortAndItsWaitForWindowEnds() throws Exception {
+        // A connection error sends GOAWAY and FIN while streams still run: their answers cannot
+        // reach the client any more, and they must learn so rather than "succeed".
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 0);
+        var writer = new FrameWriter(conn, 10 * SECOND, new NativeBufferPool(16 * 1024, 4, "test batch"),
+                Thread.ofVirtual()::start);
+        H2Stream stream = stream(1);
+        var shut = new H2Stream(3, 0, 65_535, new StreamInput(SECOND)); // parked on a shut window
+        var waitFailure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                writer.reserve(shut, 100);
+            } catch (Throwable e) {
+                waitFailure.set(e);
+            }
+        });
+        Thread.sleep(100);
+        writer.shutdownOutput();
+        writer.shutdownOutput(); // a second caller (graceful drain and a connection error) does nothing
+
+        assertThatThrownBy(() -> writer.data(stream, new byte[10], 0, 10, true))
+                .isInstanceOf(dev.netpoll.http.ClientAbortException.class);
+        waiter.join(5_000);
+        assertThat(waitFailure.get()).isInstanceOf(dev.netpoll.http.ClientAbortException.class);
+        assertThat(conn.sent()).isEmpty();
+        assertThat(conn.closed).isFalse();
+    }
+
+    @Test
     void aFrameSpanningManyBatchesReachesASlowClientThatKeepsReading() throws Exception {
         // Each 16 KiB batch takes 60 ms; the frame needs 13 of them, far past the 300 ms timeout,
         // but every wait for room is short: the client is slow, not stalled.
