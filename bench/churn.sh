@@ -66,6 +66,11 @@ measure() {
   echo "$name round $round: ${rps:-0} req/s p99=${p99:-?}ms cpu=${us}us/req failed=$failures" >&2
 }
 
+# churn_rate PORT: one unmeasured `ab -c 1000` run; prints its requests per second.
+churn_rate() {
+  taskset -c 0 ab -q -r -n "$N" -c 1000 "http://127.0.0.1:$1/" 2>/dev/null | awk '/Requests per second:/ {print int($4)}'
+}
+
 serve netpoll-raw 18581 "${jvm[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18581
 PORT=18582 serve go 18582 "$work/go-hello/go-hello"
 serve netpoll-spring 18583 "${jvm[@]}" -jar "$spring_jar" --server.port=18583 --spring.main.banner-mode=off \
@@ -77,10 +82,9 @@ serve jetty-vt 18585 "${jvm[@]}" -jar "$spring_jar" --server.port=18585 --spring
   $(spring_server jetty-vt)
 for name in "${order[@]}"; do
   wait_port "${ports[$name]}" || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
-  # Warm-up at both concurrencies: the first run at 1,000 connections of a JVM that has only seen
-  # 100 still compiles its connection set-up (it ran at half speed in every earlier run).
+  echo "warming $name" >&2
   taskset -c 0 ab -q -r -n "$N" -c 100 "http://127.0.0.1:${ports[$name]}/" >/dev/null 2>&1 || true
-  taskset -c 0 ab -q -r -n "$N" -c 1000 "http://127.0.0.1:${ports[$name]}/" >/dev/null 2>&1 || true
+  warm_until_steady 10 churn_rate "${ports[$name]}"
 done
 for round in $(seq 1 "$RUNS"); do
   for name in "${order[@]}"; do
@@ -95,8 +99,9 @@ out="$root/bench/results/churn-$stamp.md"
   echo "# Connection churn, $stamp"
   echo
   echo "\`ab -r -n $N -c 1000 /\` (HTTP/1.0, one connection per request). All servers up at once, pinned to"
-  echo "core 1, ab on core 0; each warmed by \`ab -n $N\` at 100 and at 1,000 connections, then $RUNS rounds, each"
-  echo "measuring every server in turn. Java: -Xmx256m, $("$java" -version 2>&1 | head -1)."
+  echo "core 1, ab on core 0; each warmed by \`ab -n $N\` at 100 connections, then at 1,000 until two runs in a row"
+  echo "agree within 15% (the JIT done), then $RUNS rounds, each measuring every server in turn."
+  echo "Java: -Xmx256m, $("$java" -version 2>&1 | head -1)."
   echo "Failed: refused, reset or incomplete requests (ab's length mismatches of \`Request #N\` bodies excluded)."
   echo
   echo "| server | round | req/s | p99 (ms) | server CPU µs/req | failed |"

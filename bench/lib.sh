@@ -54,6 +54,25 @@ spring_server() {
   esac
 }
 
+# warm_until_steady MAX CMD...: runs CMD, which prints one rate, until two runs in a row agree
+# within 15%, at most MAX times. A Spring Boot JVM's JIT spends its first minute under load
+# compiling start-up code (class loading, jar URLs) queued at start, and the request path waits
+# behind it: one churn run went 239, 153, 122, 92, 77, 58, 43 us of CPU per connection over seven
+# runs of 20,000, with 7.5 s of compilation in the first. Until then a run measures the compiler.
+warm_until_steady() {
+  local max=$1; shift
+  local prev=0 rate="" i
+  for i in $(seq 1 "$max"); do
+    rate=$("$@")
+    if awk -v a="$prev" -v b="${rate:-0}" 'BEGIN {d = b - a; if (d < 0) d = -d; exit !(a > 0 && d <= 0.15 * a)}'; then
+      echo "  steady after $i warm-up runs (${rate}/s)" >&2
+      return 0
+    fi
+    prev=${rate:-0}
+  done
+  echo "  still not steady after $max warm-up runs (last ${rate}/s)" >&2
+}
+
 # The server's CPU time so far (user + system), in clock ticks, from /proc/PID/stat.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks=$(getconf CLK_TCK)

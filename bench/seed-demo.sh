@@ -34,6 +34,11 @@ jvm=("$java" --enable-native-access=ALL-UNNAMED -Xms512m -Xmx512m "${one_carrier
 results="$work/results.tsv"
 touch "$results"
 
+# sleep_rate PORT: `hey -n 20000 -c 200 /sleep?ms=1`, unmeasured; prints its requests per second.
+sleep_rate() {
+  taskset -c 0 hey -n 20000 -c 200 "http://127.0.0.1:$1/sleep?ms=1" | awk '/Requests\/sec:/ {print int($2)}'
+}
+
 # demo NAME PORT CMD...: starts the server, warms it, then RUNS times the seed's hey command;
 # appends "name run req/s p99_s answered_200 max_threads" to $results.
 demo() {
@@ -42,7 +47,10 @@ demo() {
   local pid=$!
   wait_port "$port" || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
   local url="http://127.0.0.1:$port/sleep?ms=1000"
-  taskset -c 0 hey -n 2000 -c 200 "http://127.0.0.1:$port/sleep?ms=1" >/dev/null
+  echo "warming $name" >&2
+  warm_until_steady 10 sleep_rate "$port"
+  # and the burst itself once, unmeasured: 1,000 connects and sleeps at once take other paths
+  taskset -c 0 hey -n 4000 -c 1000 "$url" >/dev/null
   local run
   for run in $(seq 1 "$RUNS"); do
     taskset -c 0 hey -n 4000 -c 1000 "$url" >"$work/hey.out" &
@@ -80,7 +88,8 @@ out="$root/bench/results/seed-demo-$stamp.md"
 {
   echo "# The seed's demo on one carrier, $stamp"
   echo
-  echo "\`hey -n 4000 -c 1000 /sleep?ms=1000\` ($RUNS runs each, after \`hey -n 2000 -c 200 /sleep?ms=1\`). Server pinned"
+  echo "\`hey -n 4000 -c 1000 /sleep?ms=1000\` ($RUNS runs each, after \`hey -n 20000 -c 200 /sleep?ms=1\` until two runs"
+  echo "in a row agree within 15% (the JIT done) and one unmeasured run of the demo itself). Server pinned"
   echo "to core 1, hey on core 0. Go: GOMAXPROCS=1. Java servers: ${one_carrier[*]}, -Xmx512m,"
   echo "$("$java" -version 2>&1 | head -1). netpoll-sample is the sample service (Actuator, Prometheus"
   echo "registry); the others run the bench application (\`bench/spring\`). OS threads: the most seen during the run."
