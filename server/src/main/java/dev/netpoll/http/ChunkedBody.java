@@ -12,6 +12,15 @@ import java.io.IOException;
 final class ChunkedBody extends RequestBody {
 
     private static final int MAX_LINE = 4096;
+    /**
+     * How far the bytes around the data (chunk lines, CRLFs) may outrun it. A chunk is allowed
+     * 16 bytes of framing plus twice its size; beyond that allowance the surplus accumulates, and
+     * past 16 KiB the body is refused: otherwise 4 KB extensions on 1-byte chunks make the
+     * server read (or, for a body left unread, drain) thousands of bytes per byte of data, and the
+     * body-size and drain limits, which count data only, never stop it. Go's net/http has the same
+     * rule (CVE-2023-39326).
+     */
+    static final int MAX_EXCESS = 16 * 1024;
 
     private final long maxBodySize;
     private final int maxTrailerSize;
@@ -20,6 +29,8 @@ final class ChunkedBody extends RequestBody {
     // Bytes of the chunk line being read, against MAX_LINE.
     private int lineLength;
     private long total;
+    // Framing bytes not yet paid for by data, against MAX_EXCESS.
+    private long excess;
     private boolean done;
 
     ChunkedBody(ConnInput input, long maxBodySize, int maxTrailerSize, HttpHeaders trailers, BodyStart beforeFirstRead) {
@@ -77,11 +88,9 @@ final class ChunkedBody extends RequestBody {
         }
         // After the digits: BWS, then CR or chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS
         // ext-val ] ), ext-val being a token or a quoted-string. "1x" is not a size of 1.
-        while (c == ' ' || c == '\t') {
-            c = next();
-        }
-        boolean extended = c == ';';
         lineLength = digits;
+        c = blank(c);
+        boolean extended = c == ';';
         while (c == ';') {
             c = token(blank(nextInLine()));
             c = blank(c);
@@ -95,6 +104,11 @@ final class ChunkedBody extends RequestBody {
         }
         if (next() != '\n') {
             throw new BodyException(400, "chunk line not ended by CRLF");
+        }
+        // The line, its CRLF and the CRLF after the data, less what this chunk's data pays for.
+        excess = Math.max(0, excess + lineLength + 4 - 16 - 2 * size);
+        if (excess > MAX_EXCESS) {
+            throw new BodyException(400, "chunked body with far more framing than data");
         }
         return size;
     }

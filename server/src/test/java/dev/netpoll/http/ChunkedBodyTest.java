@@ -31,6 +31,27 @@ class ChunkedBodyTest {
         assertThat(body.readAllBytes()).containsExactly('x');
     }
 
+    @Test
+    void whitespaceAfterTheChunkSizeCountsTowardsTheLineLimit() {
+        // Endless blanks after a size kept the server reading (each byte renewing the read timeout).
+        assertRefused("5" + " ".repeat(10_000) + "\r\nhello\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void chunkLinesFarOutweighingTheirDataAreRefused() {
+        // 1-byte chunks with 4 KB extensions: each line is within its limit, but 100 of them make
+        // 400 KB read (and, for a body the handler leaves unread, drained) for 100 bytes of data.
+        String chunk = "1;" + "e".repeat(4000) + "\r\nx\r\n";
+        assertRefused(chunk.repeat(100) + "0\r\n\r\n");
+    }
+
+    @Test
+    void manySmallChunksWithShortExtensionsAreStillRead() throws Exception {
+        String chunk = "1;name=value\r\nx\r\n";
+        var body = new ChunkedBody(input(chunk.repeat(10_000) + "0\r\n\r\n"), -1, 1024, new HttpHeaders(), BodyStart.NONE);
+        assertThat(body.readAllBytes()).hasSize(10_000);
+    }
+
     private static void assertRefused(String encoding) {
         var body = new ChunkedBody(input(encoding), -1, 1024, new HttpHeaders(), BodyStart.NONE);
         assertThatExceptionOfType(BodyException.class).isThrownBy(body::readAllBytes)

@@ -60,6 +60,7 @@ final class ChunkedReference {
     private Decoding decode(long maxBodySize, int maxTrailerSize) {
         var data = new ByteArrayOutputStream();
         long total = 0;
+        long excess = 0;
         for (;;) {
             int lineStart = p;
             long size = 0;
@@ -74,12 +75,16 @@ final class ChunkedReference {
                 return Decoding.refused(400);
             }
             skipWhitespace();
-            int extensionStart = p;
-            if (!extensions() || p >= in.length || in[p] != '\r' || digits + (p - extensionStart) > MAX_LINE) {
+            if (!extensions() || p >= in.length || in[p] != '\r' || p - lineStart > MAX_LINE) {
                 return Decoding.refused(400);
             }
+            int line = p - lineStart;
             p++;
             if (!take('\n')) {
+                return Decoding.refused(400);
+            }
+            excess = Math.max(0, excess + line + 4 - 16 - 2 * size);
+            if (excess > ChunkedBody.MAX_EXCESS) {
                 return Decoding.refused(400);
             }
             if (size == 0) {
