@@ -57,12 +57,11 @@ public final class HttpRequest {
         String target = head.target;
         int from = 0;
         if (target.charAt(0) != '/' && !target.equals("*")) {
-            int authority = target.indexOf("://") + 3;
-            int slash = target.indexOf('/', authority);
-            if (slash < 0) {
+            // absolute-form: the path starts where the authority ends, at '/'; at '?' or the end it is empty
+            from = target.indexOf("://") + 3 + RequestParser.authority(target).length();
+            if (from == target.length() || target.charAt(from) == '?') {
                 return "/";
             }
-            from = slash;
         }
         int query = target.indexOf('?', from);
         return target.substring(from, query < 0 ? target.length() : query);

@@ -127,6 +127,13 @@ public final class RequestParser {
     /** RFC 9112 section 3.2: origin-form, absolute-form, authority-form (CONNECT), asterisk-form (OPTIONS). */
     private static void checkTargetForm(RequestHead head) {
         String target = head.target;
+        if (head.method.equals("CONNECT")) {
+            throw new HttpException(501, "CONNECT is not supported");
+        }
+        if (target.indexOf('#') >= 0) {
+            // No form of request-target has a fragment (RFC 9112 section 3.2).
+            throw bad("fragment in request-target");
+        }
         if (target.charAt(0) == '/') {
             return;
         }
@@ -136,17 +143,29 @@ public final class RequestParser {
             }
             return;
         }
-        if (head.method.equals("CONNECT")) {
-            throw new HttpException(501, "CONNECT is not supported");
-        }
         int scheme = target.indexOf("://");
         if (scheme > 0) {
             String name = target.substring(0, scheme);
-            if (name.equalsIgnoreCase("http") || name.equalsIgnoreCase("https")) {
-                return;
+            String authority = authority(target);
+            if ((name.equalsIgnoreCase("http") || name.equalsIgnoreCase("https")) && !authority.isEmpty()
+                    && authority.indexOf('@') < 0 && validHost(authority)) {
+                return; // userinfo in an http(s) URI is an error (RFC 9110 section 4.2.4)
             }
         }
         throw bad("malformed request-target");
+    }
+
+    /**
+     * The authority of an absolute-form target ("http://host:port/path?query"): from after "://"
+     * to the first '/' or '?' (RFC 3986 section 3.2).
+     */
+    static String authority(String target) {
+        int from = target.indexOf("://") + 3;
+        int end = from;
+        while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+            end++;
+        }
+        return target.substring(from, end);
     }
 
     /**
@@ -231,6 +250,12 @@ public final class RequestParser {
         }
         if (hosts == 1 && !validHost(headers.get("Host"))) {
             throw bad("invalid Host header");
+        }
+        if (hosts == 1 && head.target.charAt(0) != '/' && !head.target.equals("*")
+                && !authority(head.target).equalsIgnoreCase(headers.get("Host"))) {
+            // RFC 9112 section 3.2.2 makes the target's authority the host, not the Host field;
+            // the application reads Host, so the two must agree (as Tomcat requires by default).
+            throw bad("Host header does not match the authority of the request-target");
         }
         boolean hasTransferEncoding = headers.contains("Transfer-Encoding");
         boolean hasContentLength = headers.contains("Content-Length");

@@ -29,9 +29,9 @@ final class RequestHeadGrammar {
     /** A head of any size; bodies announced by Content-Length are up to {@code maxBodyLength}. */
     static HeadSample head(Random random, long maxBodyLength) {
         int emptyLines = Draw.weighted(random, 8, 1, 1); // 0, 1 or 2 before the request line, RFC 9112 section 2.2
-        String[] methodAndTarget = requestLine(random);
-        int minor = Draw.weighted(random, 4, 1) == 0 ? 1 : 0;
         String host = host(random);
+        String[] methodAndTarget = requestLine(random, host);
+        int minor = Draw.weighted(random, 4, 1) == 0 ? 1 : 0;
         boolean hostOnHttp10 = random.nextBoolean();
         Framing framing = framing(random, maxBodyLength);
         String connection = Draw.oneOf(random, "", "close", "keep-alive", "Keep-Alive", "upgrade, Close");
@@ -81,11 +81,15 @@ final class RequestHeadGrammar {
         return new HeadSample(text.toString().getBytes(StandardCharsets.ISO_8859_1), expected);
     }
 
-    /** Method and target: origin-form mostly, absolute-form, and asterisk-form for OPTIONS. */
-    private static String[] requestLine(Random random) {
+    /**
+     * Method and target: origin-form mostly, absolute-form (its authority the Host field's value,
+     * as RFC 9112 section 3.2.2 has the server require), and asterisk-form for OPTIONS.
+     */
+    private static String[] requestLine(Random random, String host) {
         return switch (Draw.weighted(random, 8, 2, 1)) {
             case 0 -> new String[] {method(random), path(random)};
-            case 1 -> new String[] {method(random), Draw.oneOf(random, "http", "https", "HTTP") + "://" + regName(random) + path(random)};
+            case 1 -> host.isEmpty() ? new String[] {method(random), path(random)}
+                    : new String[] {method(random), Draw.oneOf(random, "http", "https", "HTTP") + "://" + host + path(random)};
             default -> new String[] {"OPTIONS", "*"};
         };
     }
@@ -101,8 +105,9 @@ final class RequestHeadGrammar {
         return method;
     }
 
+    /** No '#': a request-target has no fragment. */
     private static String path(Random random) {
-        return "/" + Draw.string(random, VISIBLE, 0, 30);
+        return "/" + Draw.string(random, VISIBLE.replace("#", ""), 0, 30);
     }
 
     /** RFC 9110 section 7.2: reg-name, IPv4 (a reg-name too) or IP-literal, with an optional port. */

@@ -1,6 +1,7 @@
 package dev.netpoll.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -66,5 +67,46 @@ class RequestParserTest {
         RequestHead head = parse("PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\nExpect: 100-continue\r\n\r\n");
         assertThat(head.bodyLength()).isEqualTo(RequestHead.CHUNKED);
         assertThat(head.expectContinue()).isTrue();
+    }
+
+    @Test
+    void theAuthorityOfAnAbsoluteFormTargetEndsAtItsQuery() {
+        var request = new HttpRequest(null);
+        byte[] raw = bytes("GET http://a?x=/admin HTTP/1.1\r\nHost: a\r\n\r\n");
+        parser.parse(raw, raw.length, request.head);
+        assertThat(request.path()).isEqualTo("/");
+        assertThat(request.query()).isEqualTo("x=/admin");
+        raw = bytes("GET http://A:8080/p/q?r=/s HTTP/1.1\r\nHost: a:8080\r\n\r\n");
+        parser.parse(raw, raw.length, request.head);
+        assertThat(request.path()).isEqualTo("/p/q");
+    }
+
+    @Test
+    void anAbsoluteFormTargetNamingAnotherHostThanTheHostHeaderIsRefused() {
+        // RFC 9112 section 3.2.2: the target's authority is the host; the application reads Host.
+        assertRefused(400, "GET http://evil.example/ HTTP/1.1\r\nHost: good.example\r\n\r\n");
+    }
+
+    @Test
+    void targetsWithAFragmentOrUserinfoAreRefused() {
+        assertRefused(400, "GET /a#/admin HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertRefused(400, "GET http://a#/admin HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertRefused(400, "GET http://user@a/ HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertRefused(400, "GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n");
+    }
+
+    @Test
+    void connectIsNotImplementedWhateverItsTarget() {
+        assertRefused(501, "CONNECT / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertRefused(501, "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n");
+    }
+
+    private void assertRefused(int status, String text) {
+        assertThatExceptionOfType(HttpException.class).isThrownBy(() -> parse(text))
+                .satisfies(e -> assertThat(e.status()).isEqualTo(status));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 }
