@@ -9,17 +9,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link IllegalStateException}, so nothing written or read late reaches the next exchange on
  * the same connection, whose buffers and socket those objects would otherwise share.
  *
- * <p>Body reads and writes run between {@link #enter()} and {@link #exit()}; {@code lock} makes
- * "the exchange is live" and "the operation runs" one step, so the connection's task, which
- * calls {@link #end()} when the handler returns, never finds an application thread inside the
- * socket or a pooled buffer after it. {@code ended} is written once, by the connection's task.
+ * <p>Body reads and writes, and every change to the response's status, fields or length, run
+ * between {@link #enter()} and {@link #exit()}; {@code lock} makes "the exchange is live" and
+ * "the operation runs" one step, so the connection's task, which calls {@link #end()} when the
+ * handler returns and only then sends what is left, never finds an application thread inside the
+ * socket or a pooled buffer after it, nor a status changed under the head it is writing (a late
+ * 204 over a buffered body would put that body where the client reads the next response).
+ * {@code ended} is written once, by the connection's task.
  */
 final class Exchange {
 
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean ended;
 
-    /** Starts a body operation; fails if the exchange has ended. */
+    /** Starts a body operation or a change to the response; fails if the exchange has ended. */
     void enter() {
         lock.lock();
         if (ended) {

@@ -85,17 +85,21 @@ public final class HttpResponse {
 
     /** Sets the status and, optionally, a reason phrase other than the standard one. */
     public HttpResponse status(int code, String reasonPhrase) {
-        exchange.checkLive();
-        if (code < 100 || code > 999) {
-            throw new IllegalArgumentException("status must have three digits, was " + code);
+        exchange.enter();
+        try {
+            if (code < 100 || code > 999) {
+                throw new IllegalArgumentException("status must have three digits, was " + code);
+            }
+            checkUncommitted();
+            if (reasonPhrase != null) {
+                checkValue(reasonPhrase);
+            }
+            status = code;
+            reason = reasonPhrase;
+            return this;
+        } finally {
+            exchange.exit();
         }
-        checkUncommitted();
-        if (reasonPhrase != null) {
-            checkValue(reasonPhrase);
-        }
-        status = code;
-        reason = reasonPhrase;
-        return this;
     }
 
     String reason() {
@@ -108,41 +112,53 @@ public final class HttpResponse {
 
     /** Replaces the field {@code name}; null removes it. */
     public HttpResponse header(String name, String value) {
-        exchange.checkLive();
-        checkName(name);
-        if (value != null) {
-            checkValue(value);
-        }
-        if (name.equalsIgnoreCase("Content-Length")) {
-            contentLength(value == null ? -1 : Long.parseLong(value.trim()));
+        exchange.enter();
+        try {
+            checkName(name);
+            if (value != null) {
+                checkValue(value);
+            }
+            if (name.equalsIgnoreCase("Content-Length")) {
+                contentLength(value == null ? -1 : Long.parseLong(value.trim()));
+                return this;
+            }
+            if (name.equalsIgnoreCase("Connection") && value != null && value.equalsIgnoreCase("close")) {
+                closeRequested = true;
+            }
+            headers.set(name, value);
             return this;
+        } finally {
+            exchange.exit();
         }
-        if (name.equalsIgnoreCase("Connection") && value != null && value.equalsIgnoreCase("close")) {
-            closeRequested = true;
-        }
-        headers.set(name, value);
-        return this;
     }
 
     public HttpResponse addHeader(String name, String value) {
-        exchange.checkLive();
-        checkName(name);
-        checkValue(value);
-        if (name.equalsIgnoreCase("Content-Length")) {
-            return header(name, value);
+        exchange.enter();
+        try {
+            checkName(name);
+            checkValue(value);
+            if (name.equalsIgnoreCase("Content-Length")) {
+                return header(name, value);
+            }
+            headers.add(name, value);
+            return this;
+        } finally {
+            exchange.exit();
         }
-        headers.add(name, value);
-        return this;
     }
 
     /** Declares the body length; -1 for unknown (then chunked if it does not fit the buffer). */
     public HttpResponse contentLength(long length) {
-        exchange.checkLive();
-        if (length < -1) {
-            throw new IllegalArgumentException("content length must be -1 or more, was " + length);
+        exchange.enter();
+        try {
+            if (length < -1) {
+                throw new IllegalArgumentException("content length must be -1 or more, was " + length);
+            }
+            contentLength = length;
+            return this;
+        } finally {
+            exchange.exit();
         }
-        contentLength = length;
-        return this;
     }
 
     public long contentLength() {
@@ -181,13 +197,13 @@ public final class HttpResponse {
         exchange.enter();
         try {
             output.discardBuffered();
+            headers.clear();
+            status = 200;
+            reason = null;
+            contentLength = -1;
         } finally {
             exchange.exit();
         }
-        headers.clear();
-        status = 200;
-        reason = null;
-        contentLength = -1;
     }
 
     /**
@@ -211,14 +227,18 @@ public final class HttpResponse {
      * (see {@link ResponseChannel#canSwitchProtocols}).
      */
     public void upgrade(Upgrade protocol) {
-        exchange.checkLive();
-        checkUncommitted();
-        if (!output.canSwitchProtocols()) {
-            throw new IllegalStateException("this request's protocol cannot switch protocols (HTTP/1.0 and HTTP/2 cannot)");
+        exchange.enter();
+        try {
+            checkUncommitted();
+            if (!output.canSwitchProtocols()) {
+                throw new IllegalStateException("this request's protocol cannot switch protocols (HTTP/1.0 and HTTP/2 cannot)");
+            }
+            status = 101;
+            reason = null;
+            upgrade = protocol;
+        } finally {
+            exchange.exit();
         }
-        status = 101;
-        reason = null;
-        upgrade = protocol;
     }
 
     /** The protocol the handler asked for, whether or not the switch happens. */
@@ -238,12 +258,16 @@ public final class HttpResponse {
      * not over HTTP/1.0, which has no trailers.
      */
     public void trailerFields(java.util.function.Supplier<java.util.Map<String, String>> supplier) {
-        exchange.checkLive();
-        checkUncommitted();
-        if (!output.canSendTrailers()) {
-            throw new IllegalStateException("this request's protocol cannot carry trailer fields (HTTP/1.0 cannot)");
+        exchange.enter();
+        try {
+            checkUncommitted();
+            if (!output.canSendTrailers()) {
+                throw new IllegalStateException("this request's protocol cannot carry trailer fields (HTTP/1.0 cannot)");
+            }
+            trailerFields = supplier;
+        } finally {
+            exchange.exit();
         }
-        trailerFields = supplier;
     }
 
     public java.util.function.Supplier<java.util.Map<String, String>> trailerFields() {
