@@ -81,8 +81,12 @@ final class PerMessageDeflate implements ExtendedExtension {
 
     /**
      * Whether one offer of the Sec-WebSocket-Extensions list (RFC 7692 section 7.1) is a
-     * permessage-deflate offer this server can accept: java.util.zip works with 15-bit windows
-     * only, so a server_max_window_bits below 15 is declined (the client may offer another).
+     * permessage-deflate offer this server can accept as it answers (no context takeover either
+     * way, no window parameter). Declined, so that the client may fall back to its next offer:
+     * an unknown parameter, one given twice, a value on a flag, a client_max_window_bits value
+     * outside 8-15 (section 7 says such offers MUST be declined), and any server_max_window_bits:
+     * accepting one means answering with it (section 7.1.2.1), which the negotiation cannot
+     * (Tyrus gives it no parameters), and java.util.zip cannot go below 15 bits anyway.
      * Offers of other extensions pass.
      */
     static boolean acceptable(String offer) {
@@ -90,15 +94,22 @@ final class PerMessageDeflate implements ExtendedExtension {
         if (!parts[0].trim().equalsIgnoreCase(NAME)) {
             return true;
         }
+        var seen = new java.util.HashSet<String>();
         for (int i = 1; i < parts.length; i++) {
             String[] parameter = parts[i].trim().split("=", 2);
             String name = parameter[0].trim().toLowerCase(java.util.Locale.ROOT);
-            String value = parameter.length > 1 ? parameter[1].trim().replace("\"", "") : null;
+            String value = parameter.length > 1 ? unquote(parameter[1].trim()) : null;
+            if (!seen.add(name)) {
+                return false;
+            }
             switch (name) {
-                case "server_no_context_takeover", "client_no_context_takeover", "client_max_window_bits" -> {
+                case "server_no_context_takeover", "client_no_context_takeover" -> {
+                    if (value != null) {
+                        return false;
+                    }
                 }
-                case "server_max_window_bits" -> {
-                    if (value == null || !value.equals("15")) {
+                case "client_max_window_bits" -> {
+                    if (value != null && !windowBits(value)) {
                         return false;
                     }
                 }
@@ -108,6 +119,15 @@ final class PerMessageDeflate implements ExtendedExtension {
             }
         }
         return true;
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+    }
+
+    /** 1*DIGIT from 8 to 15, without leading zeros (RFC 7692 section 7.1.2). */
+    private static boolean windowBits(String value) {
+        return value.matches("[89]|1[0-5]");
     }
 
     private static Parameter flag(String name) {

@@ -20,6 +20,12 @@ final class SessionWriter extends Writer {
     private final long writeTimeoutNanos;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final WebSocketSession session;
+    /**
+     * Guarded by sendLock: our Close frame went out. Nothing may follow it (RFC 6455 section
+     * 5.5.1), but a sender that passed Tyrus' open-state check just before the close began still
+     * hands us its frame; it fails here instead of reaching the wire after the Close.
+     */
+    private boolean closeSent;
 
     SessionWriter(UpgradedConn conn, long writeTimeoutNanos, WebSocketSession session) {
         this.conn = conn;
@@ -30,15 +36,28 @@ final class SessionWriter extends Writer {
     @Override
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
         IOException failure = null;
+        boolean refused = false;
         sendLock.lock();
         try {
-            conn.setWriteDeadline(writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0);
-            conn.write(buffer);
-            session.sent();
+            if (closeSent) {
+                refused = true;
+            } else {
+                // A frame's first byte: FIN, RSV1-3, opcode; 0x8 is Close. Tyrus hands one frame per write.
+                closeSent = buffer.hasRemaining() && (buffer.get(buffer.position()) & 0x0F) == 0x8;
+                conn.setWriteDeadline(writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0);
+                conn.write(buffer);
+                session.sent();
+            }
         } catch (IOException e) {
             failure = e;
         } finally {
             sendLock.unlock();
+        }
+        if (refused) {
+            if (completionHandler != null) {
+                completionHandler.failed(new IOException("the WebSocket session is closing: our close frame was sent"));
+            }
+            return;
         }
         if (failure != null) {
             // The socket is unusable (client gone, or not reading): end the session.

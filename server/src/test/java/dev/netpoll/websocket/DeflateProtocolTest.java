@@ -81,13 +81,32 @@ class DeflateProtocolTest {
         }
     }
 
-    @Test
-    void offerWithASmallServerWindowIsDeclined() throws Exception {
+    /**
+     * Section 7: an offer with an invalid value or a repeated parameter MUST be declined; one with
+     * server_max_window_bits may only be accepted by answering with it (section 7.1.2.1), which
+     * this server does not, so it is declined too (a window below 15 bits it could not keep anyway).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"server_max_window_bits=10", "server_max_window_bits=15",
+            "client_max_window_bits=7", "client_max_window_bits=16", "client_max_window_bits=abc", "client_max_window_bits=010",
+            "server_no_context_takeover=1", "client_no_context_takeover; client_no_context_takeover", "x_unknown"})
+    void offersItCannotAnswerAsOfferedAreDeclined(String parameters) throws Exception {
         try (RawClient client = RawClient.connect(server.port(), "/echo",
-                "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n", new byte[0])) {
+                "Sec-WebSocket-Extensions: permessage-deflate; " + parameters + "\r\n", new byte[0])) {
             assertThat(client.handshakeResponse).startsWith("HTTP/1.1 101").doesNotContain("Sec-WebSocket-Extensions");
             client.send(RawClient.text("plain"));
             assertThat(client.read().text()).isEqualTo("plain");
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"client_max_window_bits", "client_max_window_bits=10",
+            "client_max_window_bits=\"15\"", "server_no_context_takeover; client_no_context_takeover", ""})
+    void validOffersAreAccepted(String parameters) throws Exception {
+        String offer = parameters.isEmpty() ? "permessage-deflate" : "permessage-deflate; " + parameters;
+        try (RawClient client = RawClient.connect(server.port(), "/echo",
+                "Sec-WebSocket-Extensions: " + offer + "\r\n", new byte[0])) {
+            assertThat(client.handshakeResponse).startsWith("HTTP/1.1 101").contains("permessage-deflate");
         }
     }
 

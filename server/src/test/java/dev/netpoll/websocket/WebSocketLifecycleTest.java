@@ -90,6 +90,29 @@ class WebSocketLifecycleTest {
     }
 
     @Test
+    void noFrameFollowsOurCloseFrameWhileAnApplicationThreadKeepsSending() throws Exception {
+        // RFC 6455 section 5.5.1: after sending a Close frame an endpoint sends no more data
+        // frames. A thread that passed Tyrus' open-state check just before the close could still
+        // write its frame after ours; the race is narrow, so it is tried many times.
+        try (var server = WebSocketServer.start(transport(), settings(Duration.ZERO, 100))) {
+            for (int attempt = 0; attempt < 30; attempt++) {
+                try (RawClient flooded = RawClient.connect(server.port(), "/flood")) {
+                    flooded.send(RawClient.text("1000000"));
+                    assertThat(flooded.read().text()).isEqualTo("0");
+                    flooded.send(RawClient.close(1000, ""));
+                    RawClient.Frame frame;
+                    while ((frame = flooded.read()).opcode() != RawClient.CLOSE) {
+                        assertThat(frame.opcode()).isEqualTo(RawClient.TEXT);
+                    }
+                    assertThat(frame.closeCode()).isEqualTo(1000);
+                    assertThat(flooded.serverClosedConnection()).as("attempt %d: nothing after the close frame", attempt)
+                            .isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void sendsFromManyThreadsAreWholeFramesInEachThreadsOrder() throws Exception {
         WebSocketServer.Audience.SESSIONS.clear();
         int threads = 8;
