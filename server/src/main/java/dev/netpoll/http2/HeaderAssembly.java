@@ -40,7 +40,7 @@ final class HeaderAssembly {
         }
         dependsOnItself = false;
         if ((reader.flags & Frame.FLAG_PRIORITY) != 0) {
-            if (to - from < 5) {
+            if (length - from < 5) {
                 throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "HEADERS too short for its priority (section 6.2)");
             }
             dependsOnItself = Frames.int31(reader.payload, from) == reader.streamId;

@@ -366,6 +366,8 @@ final class Http2Connection implements NextProtocol.Session {
         }
         s.received += data;
         if (s.declaredLength >= 0 && (s.received > s.declaredLength || (end && s.received != s.declaredLength))) {
+            // The reset gives back what the stream buffered; this frame's bytes never get there.
+            windows.giveBack(data);
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "request body of " + s.received
                     + (end ? "" : "+") + " bytes does not match content-length " + s.declaredLength + " (section 8.1.1)");
         }
@@ -720,7 +722,16 @@ final class Http2Connection implements NextProtocol.Session {
         LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + conn.remoteAddress() + " ends: " + e.getMessage());
         try {
             goAwaySent = true;
-            writer.goAway(maxClientStreamId, e.code(), e.getMessage());
+            // Section 6.8: the last stream id never goes up; after a graceful GOAWAY, streams
+            // past its id were ignored, not processed, and the client may retry them.
+            int last;
+            admission.lock();
+            try {
+                last = goAwayLastId >= 0 ? goAwayLastId : maxClientStreamId;
+            } finally {
+                admission.unlock();
+            }
+            writer.goAway(last, e.code(), e.getMessage());
             // Lingering close: closing with the client's frames unread would answer them with
             // RST, which can destroy the GOAWAY before the client reads why.
             writer.shutdownOutput();
