@@ -150,6 +150,20 @@ final class AsyncExchange implements AsyncContext {
         }
     }
 
+    /**
+     * The request and response given to startAsync, for the ASYNC dispatch: Servlet 6.1 section
+     * 2.3.3.3 dispatches those, wrappers included (Spring passes its filters' wrappers, and a
+     * filter such as ShallowEtagHeaderFilter looks for its own on the way back). No liveness check:
+     * the connection's task asks after the cycle has ended.
+     */
+    ServletRequest dispatchRequest() {
+        return request;
+    }
+
+    ServletResponse dispatchResponse() {
+        return response;
+    }
+
     @Override
     public boolean hasOriginalRequestAndResponse() {
         return originalRequestAndResponse;

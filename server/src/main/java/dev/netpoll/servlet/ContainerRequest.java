@@ -67,7 +67,7 @@ final class ContainerRequest implements HttpServletRequest {
         this.body = new RequestBodyAccess(http, this, context.getRequestCharacterEncoding());
         this.parts = new RequestParts(http, match.servlet(), body);
         this.parameters = new RequestParameters(http, body, parts);
-        this.session = new RequestSession(http, context);
+        this.session = new RequestSession(http, context, this::isSecure);
         this.connection = new RequestConnection(http, context.forwarded(http));
         this.attributes = new RequestAttributes(context, this);
         this.async = new RequestAsyncState(this, match.servlet());

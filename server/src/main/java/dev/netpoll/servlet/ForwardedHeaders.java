@@ -10,9 +10,13 @@ import java.util.regex.Pattern;
  * What a trusted reverse proxy says about the original request ({@code
  * server.forward-headers-strategy=native}), read like Tomcat's RemoteIpValve: only when the
  * immediate peer matches {@code trustedProxies}; the client is the rightmost address of
- * {@code Forwarded: for=} (RFC 7239) or {@code X-Forwarded-For} that is not itself a trusted
- * proxy; scheme, host and port from {@code proto}/{@code host} or {@code X-Forwarded-Proto},
- * {@code -Host}, {@code -Port}. Immutable; computed once per request.
+ * {@code X-Forwarded-For} or {@code Forwarded: for=} (RFC 7239) that is not itself a trusted
+ * proxy; scheme, host and port from {@code X-Forwarded-Proto}, {@code -Host}, {@code -Port} or
+ * {@code proto}/{@code host}. {@code X-Forwarded-*} wins when the proxy sent any: nginx and most
+ * load balancers set those and pass a client's own {@code Forwarded} through untouched, so
+ * reading that first let any client choose its address and scheme (Tomcat ignores it
+ * altogether); {@code Forwarded} is read only from a proxy that sends no X-Forwarded field.
+ * Immutable; computed once per request.
  *
  * @param remoteAddress the client address, or null to keep the peer's
  * @param scheme        "http"/"https", or null to keep "http"
@@ -37,7 +41,8 @@ record ForwardedHeaders(String remoteAddress, String scheme, String host, int po
             return NONE;
         }
         List<String> forwarded = http.headers("Forwarded");
-        if (!forwarded.isEmpty()) {
+        if (!forwarded.isEmpty() && http.header("X-Forwarded-For") == null && http.header("X-Forwarded-Proto") == null
+                && http.header("X-Forwarded-Host") == null && http.header("X-Forwarded-Port") == null) {
             return fromRfc7239(forwarded, trusted);
         }
         String client = rightmostUntrusted(split(http.headers("X-Forwarded-For")), trusted);

@@ -42,12 +42,16 @@ final class Parameters {
         }
     }
 
-    /** Percent-decodes and turns '+' into space; a malformed escape is kept as written. */
+    /**
+     * Percent-decodes and turns '+' into space; a malformed escape is kept as written. {@code text}
+     * holds the wire's bytes one per char (ISO-8859-1), so bytes sent unescaped, such as UTF-8
+     * from {@code curl -d 'name=José'}, are decoded with {@code charset} like escaped ones.
+     */
     static String decode(String text, int from, int to, Charset charset) {
         boolean plain = true;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c == '%' || c == '+') {
+            if (c == '%' || c == '+' || c >= 0x80) {
                 plain = false;
                 break;
             }
@@ -64,6 +68,8 @@ final class Parameters {
                     && Character.digit(text.charAt(i + 1), 16) >= 0 && Character.digit(text.charAt(i + 2), 16) >= 0) {
                 bytes.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
                 i += 2;
+            } else if (c <= 0xFF) {
+                bytes.write(c);
             } else {
                 byte[] raw = String.valueOf(c).getBytes(charset);
                 bytes.write(raw, 0, raw.length);

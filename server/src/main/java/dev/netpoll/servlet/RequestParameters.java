@@ -16,6 +16,14 @@ import java.util.Map;
  */
 final class RequestParameters {
 
+    /**
+     * The largest url-encoded form body parsed into parameters, as Tomcat's maxPostSize: the
+     * body is read into memory whole, and Spring Security asks for a parameter (_csrf) on every
+     * unauthenticated POST, so without a bound any client could fill the heap. A larger form is
+     * answered 413 by the engine; an application that wants one reads the body as a stream.
+     */
+    static final int MAX_FORM_SIZE = 2 * 1024 * 1024;
+
     private final HttpRequest http;
     private final RequestBodyAccess body;
     private final RequestParts parts;
@@ -52,7 +60,10 @@ final class RequestParameters {
             } else if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)
                     && !body.isOpened()) {
                 try {
-                    byte[] form = http.body().readAllBytes();
+                    byte[] form = http.body().readNBytes(MAX_FORM_SIZE + 1);
+                    if (form.length > MAX_FORM_SIZE) {
+                        throw new dev.netpoll.http.BodyException(413, "form body larger than " + MAX_FORM_SIZE + " bytes");
+                    }
                     parsed.parse(new String(form, StandardCharsets.ISO_8859_1), body.charset());
                 } catch (IOException e) {
                     throw new IllegalStateException("could not read the form body: " + e.getMessage(), e);

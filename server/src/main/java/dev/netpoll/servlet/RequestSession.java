@@ -13,14 +13,17 @@ final class RequestSession {
 
     private final HttpRequest http;
     private final NetpollServletContext context;
+    /** Whether the request came over HTTPS, to the client (TLS here, or a trusted proxy's word). */
+    private final java.util.function.BooleanSupplier secure;
     // Set by the connection's task before the request is dispatched.
     private ContainerResponse response;
     private Cookie[] cookies;
     private NetpollSession session;
 
-    RequestSession(HttpRequest http, NetpollServletContext context) {
+    RequestSession(HttpRequest http, NetpollServletContext context, java.util.function.BooleanSupplier secure) {
         this.http = http;
         this.context = context;
+        this.secure = secure;
     }
 
     /** The response that carries the session cookie. */
@@ -97,7 +100,7 @@ final class RequestSession {
     private void sendCookie() {
         if (response != null) {
             response.addCookie(((SessionCookieSettings) context.getSessionCookieConfig()).cookie(session.getId(),
-                    context.getContextPath()));
+                    context.getContextPath(), secure.getAsBoolean()));
         }
     }
 }

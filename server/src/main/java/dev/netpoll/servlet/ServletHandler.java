@@ -99,8 +99,27 @@ public final class ServletHandler implements HttpHandler {
     private void serve(ContainerRequest request, ContainerResponse response, String path, ServletMapper.Match match)
             throws Exception {
         Throwable failure = dispatch(request, request, response, DispatcherType.REQUEST, path, match);
+        // An async cycle that ended in a failure: its listeners hear onComplete after the error page.
+        AsyncExchange failedCycle = null;
         // The async cycle: the task parks until the application completes or dispatches.
-        while (failure == null && request.isAsyncStarted()) {
+        for (;;) {
+            if (failure != null && request.isAsyncStarted()) {
+                // Servlet 6.1 section 2.3.3.3: the dispatch started async, then threw. The
+                // listeners hear onError first and may complete or dispatch (Spring's
+                // WebAsyncManager dispatches to render the exception); if none does, the error
+                // page follows, then onComplete.
+                AsyncExchange started = request.asyncState().exchange();
+                started.fire("error", failure);
+                if (started.decidedOutcome() == null) {
+                    request.asyncState().end();
+                    failedCycle = started;
+                    break;
+                }
+                failure = null;
+            }
+            if (failure != null || !request.isAsyncStarted()) {
+                break;
+            }
             AsyncExchange async = request.asyncState().exchange();
             AsyncExchange.Outcome outcome;
             try {
@@ -133,19 +152,36 @@ public final class ServletHandler implements HttpHandler {
             if (asyncMatch == null) {
                 failure = new ServletException("no servlet is mapped to the async dispatch path " + target);
             } else {
-                var dispatched = new DispatchedRequest(request, DispatcherType.ASYNC, context.getContextPath() + target,
+                var given = async.dispatchRequest() instanceof jakarta.servlet.http.HttpServletRequest wrapped ? wrapped : request;
+                var dispatched = new DispatchedRequest(given, DispatcherType.ASYNC, context.getContextPath() + target,
                         asyncMatch, null);
-                failure = dispatch(request, dispatched, response, DispatcherType.ASYNC, target, asyncMatch);
+                failure = dispatch(request, dispatched, async.dispatchResponse(), DispatcherType.ASYNC, target, asyncMatch);
             }
             if (failure != null) {
-                async.fire("error", failure);
+                if (!request.isAsyncStarted()) {
+                    async.fire("error", failure);
+                    failedCycle = async;
+                } // else the top of the loop tells the cycle that dispatch started
             } else if (!request.isAsyncStarted()) {
                 async.fire("complete", null);
             }
         }
+        try {
+            answer(request, response, failure, match);
+        } finally {
+            if (failedCycle != null) {
+                failedCycle.fire("complete", null);
+            }
+        }
+    }
+
+    /** Ends the exchange after its dispatches: the error page for a failure or sendError, then the rest of the body. */
+    private void answer(ContainerRequest request, ContainerResponse response, Throwable failure, ServletMapper.Match match)
+            throws Exception {
         if (failure != null) {
             Throwable cause = rootCause(failure);
-            if (cause instanceof dev.netpoll.http.BodyException body) {
+            dev.netpoll.http.BodyException body = bodyFailure(failure);
+            if (body != null) {
                 throw body; // the engine answers 400/408/413 and closes
             }
             if (ClientAbortException.causedBy(failure)) {
@@ -169,7 +205,7 @@ public final class ServletHandler implements HttpHandler {
 
     /** Runs one dispatch's filter chain and servlet; returns what it threw, or null. */
     private Throwable dispatch(ContainerRequest origin, jakarta.servlet.http.HttpServletRequest request,
-            ContainerResponse response, DispatcherType type, String path, ServletMapper.Match match) {
+            jakarta.servlet.ServletResponse response, DispatcherType type, String path, ServletMapper.Match match) {
         try {
             origin.asyncState().setSupported(context.registrations().asyncSupported(type, path, match.servlet()));
             var chain = new FilterChainCall(context.registrations().filtersFor(type, path, match.servlet().getName()),
@@ -184,6 +220,27 @@ public final class ServletHandler implements HttpHandler {
         } catch (Throwable t) {
             return t;
         }
+    }
+
+    /**
+     * A request body that could not be read (malformed, too large, stalled) anywhere in the causes:
+     * the application may have wrapped it (getParameter cannot throw IOException, an application
+     * rethrows as UncheckedIOException), and it is still the client's fault, not a 500.
+     */
+    private static dev.netpoll.http.BodyException bodyFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.netpoll.http.BodyException body) {
+                return body;
+            }
+            if (t instanceof ServletException servlet && servlet.getRootCause() != null && servlet.getRootCause() != t
+                    && servlet.getRootCause() != servlet.getCause()) {
+                dev.netpoll.http.BodyException nested = bodyFailure(servlet.getRootCause());
+                if (nested != null) {
+                    return nested;
+                }
+            }
+        }
+        return null;
     }
 
     private static Throwable rootCause(Throwable failure) {

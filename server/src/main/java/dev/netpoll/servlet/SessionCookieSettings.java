@@ -18,11 +18,18 @@ final class SessionCookieSettings implements SessionCookieConfig {
         attributes.put("HttpOnly", "");
     }
 
-    /** The Set-Cookie for session {@code id}; path defaults to the context path. */
-    jakarta.servlet.http.Cookie cookie(String id, String contextPath) {
+    /**
+     * The Set-Cookie for session {@code id}; path defaults to the context path. A session begun
+     * over HTTPS gets {@code Secure} whatever the settings say, as on Tomcat: its id must not
+     * travel over plain HTTP later, where anyone on the path could take the session.
+     */
+    jakarta.servlet.http.Cookie cookie(String id, String contextPath, boolean secureRequest) {
         var cookie = new jakarta.servlet.http.Cookie(name, id);
         cookie.setPath(contextPath.isEmpty() ? "/" : contextPath);
         attributes.forEach(cookie::setAttribute);
+        if (secureRequest) {
+            cookie.setSecure(true);
+        }
         return cookie;
     }
 

@@ -58,6 +58,14 @@ class ForwardedHeadersTest {
     }
 
     @Test
+    void aClientsOwnForwardedHeaderPassedThroughDoesNotOverrideTheProxysXForwardedFields() throws Exception {
+        // nginx sets X-Forwarded-For/-Proto and passes the client's headers on, Forwarded included.
+        start(NetpollServletContext.defaultTrustedProxies());
+        assertThat(view("Forwarded", "for=1.2.3.4;proto=https", "X-Forwarded-For", "198.51.100.9", "X-Forwarded-Proto", "http"))
+                .startsWith("198.51.100.9 http ").contains("secure=false");
+    }
+
+    @Test
     void headersFromAnUntrustedPeerOrWithTheFeatureOffAreIgnored() throws Exception {
         start(Pattern.compile("10\\..*"));
         String ignored = view("X-Forwarded-For", "203.0.113.7", "X-Forwarded-Proto", "https");

@@ -48,6 +48,10 @@ class SecureRequestTest {
                     s.sendRedirect("/there");
                     return;
                 }
+                if (q.getRequestURI().equals("/session")) {
+                    s.getWriter().print(q.getSession(true).isNew());
+                    return;
+                }
                 var chain = (X509Certificate[]) q.getAttribute("jakarta.servlet.request.X509Certificate");
                 s.getWriter().print(q.isSecure() + " " + q.getScheme() + " " + q.getRequestURL()
                         + " " + q.getServletConnection().isSecure()
@@ -76,6 +80,10 @@ class SecureRequestTest {
             var noPort = client.send(HttpRequest.newBuilder(URI.create(base + "/p")).header("X-Probe", "1").build(),
                     BodyHandlers.ofString());
             assertThat(noPort.statusCode()).isEqualTo(200);
+            // A session begun over HTTPS has a Secure cookie, as on Tomcat, whatever the settings.
+            var session = client.send(HttpRequest.newBuilder(URI.create(base + "/session")).build(), BodyHandlers.ofString());
+            assertThat(session.headers().firstValue("Set-Cookie")).hasValueSatisfying(
+                    cookie -> assertThat(cookie).startsWith("JSESSIONID=").containsIgnoringCase("; Secure"));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.netpoll.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
@@ -70,6 +71,14 @@ class ServletContainerTest {
         context.setInitParameter("greeting", "hi");
         context.addMimeMapping("webmanifest", "application/manifest+json");
         context.addServlet("exact", new Lambda((q, s) -> write(s, describe(q)))).addMapping("/exact");
+        context.addServlet("form", new Lambda((q, s) -> {
+            try {
+                q.setCharacterEncoding("UTF-8"); // as Spring's CharacterEncodingFilter does
+            } catch (java.io.UnsupportedEncodingException e) {
+                throw new RuntimeException(e);
+            }
+            write(s, "name=" + q.getParameter("name") + " q=" + q.getParameter("q"));
+        })).addMapping("/form");
         context.addServlet("prefix", new Lambda((q, s) -> write(s, describe(q)))).addMapping("/api/*");
         context.addServlet("longer", new Lambda((q, s) -> write(s, "longer " + describe(q)))).addMapping("/api/v2/*");
         context.addServlet("ext", new Lambda((q, s) -> write(s, describe(q)))).addMapping("*.do");
@@ -121,6 +130,57 @@ class ServletContainerTest {
                 throw new RuntimeException(e);
             }
         })).addMapping("/resource");
+        var asyncThrows = context.addServlet("async-throws", new Lambda((q, s) -> {
+            var async = q.startAsync();
+            async.addListener(new jakarta.servlet.AsyncListener() {
+                @Override
+                public void onComplete(jakarta.servlet.AsyncEvent event) {
+                    ASYNC_EVENTS.add("complete");
+                }
+
+                @Override
+                public void onTimeout(jakarta.servlet.AsyncEvent event) {
+                    ASYNC_EVENTS.add("timeout");
+                }
+
+                @Override
+                public void onError(jakarta.servlet.AsyncEvent event) {
+                    ASYNC_EVENTS.add("error " + event.getThrowable().getMessage());
+                    if (q.getParameter("dispatch") != null) {
+                        event.getAsyncContext().dispatch("/exact"); // as Spring's WebAsyncManager does
+                    }
+                }
+
+                @Override
+                public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+                }
+            });
+            throw new IllegalStateException("boom after startAsync");
+        }));
+        asyncThrows.addMapping("/async-throws");
+        asyncThrows.setAsyncSupported(true);
+        var wrappedAsync = context.addServlet("wrapped-async", new Lambda((q, s) -> {
+            if (q.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
+                // As Spring does: startAsync with the filter chain's wrappers, then dispatch back.
+                var request = new jakarta.servlet.http.HttpServletRequestWrapper(q) {
+                    @Override
+                    public Object getAttribute(String name) {
+                        return name.equals("marker") ? "request wrapper" : super.getAttribute(name);
+                    }
+                };
+                var response = new jakarta.servlet.http.HttpServletResponseWrapper(s) {
+                    @Override
+                    public String getHeader(String name) {
+                        return name.equals("marker") ? "response wrapper" : super.getHeader(name);
+                    }
+                };
+                q.startAsync(request, response).dispatch();
+                return;
+            }
+            write(s, q.getDispatcherType() + " " + q.getAttribute("marker") + " " + s.getHeader("marker"));
+        }));
+        wrappedAsync.addMapping("/wrapped-async");
+        wrappedAsync.setAsyncSupported(true);
         var nonBlocking = context.addServlet("nonblocking", new Lambda((q, s) -> {
             try {
                 var async = q.startAsync();
@@ -344,6 +404,48 @@ class ServletContainerTest {
         try (var listing = java.nio.file.Files.list(UPLOADS)) {
             assertThat(listing.count()).as("temporary files left").isZero();
         }
+    }
+
+    static final java.util.List<String> ASYNC_EVENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Test
+    void aDispatchThatThrowsAfterStartAsyncTellsTheListenersOnErrorThenOnComplete() throws Exception {
+        ASYNC_EVENTS.clear();
+        var response = get("/app/async-throws");
+        assertThat(response.statusCode()).isEqualTo(500);
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ASYNC_EVENTS.size() == 2);
+        assertThat(ASYNC_EVENTS).containsExactly("error boom after startAsync", "complete");
+    }
+
+    @Test
+    void aListenerThatDispatchesOnErrorIsHeardInsteadOfTheErrorPage() throws Exception {
+        ASYNC_EVENTS.clear();
+        var response = get("/app/async-throws?dispatch=1");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("ASYNC uri=/app/exact servletPath=/exact");
+    }
+
+    @Test
+    void anAsyncDispatchCarriesTheRequestAndResponseGivenToStartAsync() throws Exception {
+        assertThat(get("/app/wrapped-async").body()).isEqualTo("ASYNC request wrapper response wrapper");
+    }
+
+    @Test
+    void formFieldsSentAsRawUtf8AreDecodedWithTheRequestEncoding() throws Exception {
+        // Browsers escape form fields, curl -d does not: the raw bytes are the request encoding's.
+        var response = server.send(server.request("/app/form?q=%C3%BCber")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray("name=José+Müller".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(response.body()).isEqualTo("name=José Müller q=über");
+    }
+
+    @Test
+    void aFormBodyAboveTwoMegabytesIsRefusedRatherThanReadIntoMemory() throws Exception {
+        byte[] form = ("name=" + "x".repeat(RequestParameters.MAX_FORM_SIZE)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var response = server.send(server.request("/app/form")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form)));
+        assertThat(response.statusCode()).isEqualTo(413);
     }
 
     @Test
