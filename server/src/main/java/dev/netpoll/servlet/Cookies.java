@@ -48,6 +48,7 @@ final class Cookies {
     static String format(Cookie cookie, String sameSite) {
         var out = new StringBuilder(cookie.getName()).append('=');
         if (cookie.getValue() != null) {
+            checkValue(cookie.getName(), cookie.getValue());
             out.append(cookie.getValue());
         }
         int maxAge = cookie.getMaxAge();
@@ -57,10 +58,10 @@ final class Cookies {
                     ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(maxAge)));
         }
         if (cookie.getDomain() != null) {
-            out.append("; Domain=").append(cookie.getDomain());
+            out.append("; Domain=").append(checkAttribute(cookie, "Domain", cookie.getDomain()));
         }
         if (cookie.getPath() != null) {
-            out.append("; Path=").append(cookie.getPath());
+            out.append("; Path=").append(checkAttribute(cookie, "Path", cookie.getPath()));
         }
         if (cookie.getSecure()) {
             out.append("; Secure");
@@ -77,12 +78,45 @@ final class Cookies {
             }
             out.append("; ").append(name);
             if (attribute.getValue() != null && !attribute.getValue().isEmpty()) {
-                out.append('=').append(attribute.getValue());
+                out.append('=').append(checkAttribute(cookie, name, attribute.getValue()));
             }
         }
         if (sameSite != null) {
             out.append("; ").append(SAME_SITE).append('=').append(sameSite);
         }
         return out.toString();
+    }
+
+    /**
+     * RFC 6265 section 4.1.1: cookie-value is cookie-octets, optionally in double quotes. A ';'
+     * in a value would add attributes of the caller's choosing ("a; Domain=evil"), a CR or LF a
+     * header; Tomcat refuses such values the same way, with IllegalArgumentException.
+     */
+    private static void checkValue(String name, String value) {
+        int from = 0;
+        int to = value.length();
+        if (to >= 2 && value.charAt(0) == '"' && value.charAt(to - 1) == '"') {
+            from = 1;
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7E || c == '"' || c == ',' || c == ';' || c == '\\') {
+                throw new IllegalArgumentException("cookie " + name + ": the value has a character a cookie value cannot"
+                        + " carry (0x" + Integer.toHexString(c) + "; RFC 6265 section 4.1.1): encode it, for example as Base64");
+            }
+        }
+    }
+
+    /** An attribute value ends at ';' and may hold no control character (RFC 6265 section 4.1.1). */
+    private static String checkAttribute(Cookie cookie, String attribute, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7F || c == ';') {
+                throw new IllegalArgumentException("cookie " + cookie.getName() + ": its " + attribute
+                        + " has a character an attribute cannot carry (0x" + Integer.toHexString(c) + ")");
+            }
+        }
+        return value;
     }
 }

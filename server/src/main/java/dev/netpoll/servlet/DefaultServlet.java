@@ -34,7 +34,7 @@ public final class DefaultServlet extends HttpServlet {
             return;
         }
         String path = path(request);
-        URL resource = path.isEmpty() || path.endsWith("/") ? null : getServletContext().getResource(path);
+        URL resource = path.isEmpty() || path.endsWith("/") || isPrivate(path) ? null : getServletContext().getResource(path);
         URLConnection connection = resource == null ? null : resource.openConnection();
         if (connection == null || isDirectory(resource)) {
             response.sendError(404);
@@ -83,6 +83,16 @@ public final class DefaultServlet extends HttpServlet {
                 left -= n;
             }
         }
+    }
+
+    /**
+     * WEB-INF and META-INF are the application's, never the client's (Servlet 6.1 section 10.5):
+     * a document root that holds a WEB-INF (classes, web.xml, secrets) must not serve it.
+     */
+    private static boolean isPrivate(String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("/web-inf/") || lower.equals("/web-inf") || lower.startsWith("/meta-inf/")
+                || lower.equals("/meta-inf");
     }
 
     private static String path(HttpServletRequest request) {

@@ -67,6 +67,25 @@ class DefaultServletTest {
     }
 
     @Test
+    void webInfAndMetaInfOfADocumentRootAreNotServed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root)
+            throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("WEB-INF"));
+        java.nio.file.Files.writeString(root.resolve("WEB-INF/secret.properties"), "password=hunter2");
+        java.nio.file.Files.createDirectories(root.resolve("META-INF"));
+        java.nio.file.Files.writeString(root.resolve("META-INF/MANIFEST.MF"), "Manifest-Version: 1.0");
+        java.nio.file.Files.writeString(root.resolve("public.txt"), "hello");
+        var context = new NetpollServletContext("", DefaultServletTest.class.getClassLoader());
+        context.setDocumentRoot(root.toFile());
+        context.addDefaultServlet();
+        try (var rooted = ServletServer.serve(context)) {
+            assertThat(rooted.send(rooted.request("/public.txt")).body()).isEqualTo("hello");
+            assertThat(rooted.send(rooted.request("/WEB-INF/secret.properties")).statusCode()).isEqualTo(404);
+            assertThat(rooted.send(rooted.request("/web-inf/secret.properties")).statusCode()).isEqualTo(404);
+            assertThat(rooted.send(rooted.request("/META-INF/MANIFEST.MF")).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void anApplicationServletTakesOverTheSlashMappingButTheNameStays() throws Exception {
         var other = new NetpollServletContext("", DefaultServletTest.class.getClassLoader());
         other.addDefaultServlet();
