@@ -155,8 +155,36 @@ final class CipherInput {
         return 0;
     }
 
-    /** Reads more ciphertext, parking until some arrives: the bytes read, or -1 at end of stream. */
+    /**
+     * Reads more ciphertext, parking until some arrives: the bytes read, or -1 at end of stream.
+     * With no part of a record held, it parks holding no buffer, as a plain connection does: a
+     * client that connects and says nothing, or stalls between handshake flights, must not pin a
+     * 16 KB record buffer for the whole handshake timeout (thousands of them exhaust direct memory).
+     */
     int readMore() throws IOException {
+        if (netIn == null || !netIn.buffer().hasRemaining()) {
+            releaseIfEmpty();
+            for (;;) {
+                plain.awaitReadable();
+                NativeBuffer in = borrowNetIn();
+                ByteBuffer b = in.buffer();
+                b.compact();
+                int n;
+                try {
+                    n = plain.readNow(in);
+                } finally {
+                    b.flip();
+                }
+                if (n > 0) {
+                    needMore = false;
+                    return n;
+                }
+                if (n < 0) {
+                    return -1;
+                }
+                releaseIfEmpty(); // woken for nothing: wait again without the buffer
+            }
+        }
         NativeBuffer in = borrowNetIn();
         ByteBuffer b = in.buffer();
         b.compact();

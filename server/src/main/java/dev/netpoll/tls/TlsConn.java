@@ -42,8 +42,18 @@ import javax.net.ssl.SSLSession;
 public final class TlsConn implements Conn {
 
     private static final System.Logger LOG = System.getLogger(TlsConn.class.getName());
-    /** How long a close waits to hand its close_notify to the kernel. */
+    /**
+     * How long a close waits to hand its close_notify to the kernel: short, since close may run on
+     * any thread and must not hold it up behind a slow client.
+     */
     private static final long CLOSE_NOTIFY_NANOS = Duration.ofMillis(100).toNanos();
+    /**
+     * How long a half-close waits: it runs on the connection's own task at the end of its output
+     * (a lingering close), and a close_notify lost behind a full socket buffer turns the end of a
+     * close-delimited body into a truncation to the client (RFC 9112 section 9.8). Go's Close
+     * waits 5 s.
+     */
+    private static final long SHUTDOWN_NOTIFY_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final Conn plain;
     private final TlsContext context;
@@ -172,6 +182,7 @@ public final class TlsConn implements Conn {
                 case NEED_WRAP -> output.wrapHandshake();
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     output.flush(); // the peer answers only what it has received
+                    output.release(); // empty after the flush: none held while the peer thinks
                     input.unwrapHandshake();
                 }
                 case NOT_HANDSHAKING, FINISHED -> {
@@ -201,6 +212,10 @@ public final class TlsConn implements Conn {
         }
         writeLock.lock();
         try {
+            // The caller's write deadline may be long past (set for the last response) or none:
+            // the reply gets a bound of its own, else the read that carried the key update fails
+            // as if it had timed out.
+            plain.setWriteDeadline(System.nanoTime() + handshakeTimeout.toNanos());
             for (HandshakeStatus s = status; ; s = engine.getHandshakeStatus()) {
                 if (s == HandshakeStatus.NEED_TASK) {
                     runDelegatedTasks();
@@ -212,6 +227,7 @@ public final class TlsConn implements Conn {
             }
             output.flush();
         } finally {
+            plain.setWriteDeadline(writeDeadline);
             output.release();
             writeLock.unlock();
         }
@@ -321,20 +337,20 @@ public final class TlsConn implements Conn {
     /** Sends close_notify, then half-closes the plain connection. */
     @Override
     public void shutdownOutput() throws IOException {
-        sendCloseNotify();
+        sendCloseNotify(SHUTDOWN_NOTIFY_NANOS);
         plain.shutdownOutput();
     }
 
     /**
      * Sends close_notify (RFC 8446 section 6.1) once, if the handshake is done and no write is in
-     * progress on another thread, waiting at most {@link #CLOSE_NOTIFY_NANOS} for socket room.
+     * progress on another thread, waiting at most {@code boundNanos} for socket room.
      */
-    private void sendCloseNotify() {
+    private void sendCloseNotify(long boundNanos) {
         if (!handshaken || !writeLock.tryLock()) {
             return;
         }
         try {
-            plain.setWriteDeadline(System.nanoTime() + CLOSE_NOTIFY_NANOS);
+            plain.setWriteDeadline(System.nanoTime() + boundNanos);
             output.closeOutbound();
         } catch (IOException e) {
             // The peer is gone or slow: closing without close_notify is all that is left.
@@ -347,7 +363,7 @@ public final class TlsConn implements Conn {
     @Override
     public void close() {
         if (closing.compareAndSet(false, true)) {
-            sendCloseNotify();
+            sendCloseNotify(CLOSE_NOTIFY_NANOS);
         }
         plain.close();
         // Any thread: buffers whose owner is in an operation are released by it on its way out.

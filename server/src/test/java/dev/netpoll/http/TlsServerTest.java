@@ -171,6 +171,51 @@ class TlsServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     @Timeout(30)
+    void handshakesWaitingOnTheClientHoldNoRecordBuffer(String transport) throws Exception {
+        // Silent sockets, and clients that sent a ClientHello and never answer our flight: each
+        // held 16-33 KB of direct memory for the whole handshake timeout before; thousands of
+        // them exhausted direct memory for everyone.
+        TlsContext tls = tls(ClientAuth.NONE);
+        try (var server = start(transport, HttpConfig.DEFAULTS, tls)) {
+            var sockets = new java.util.ArrayList<Socket>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    sockets.add(new Socket(InetAddress.getLoopbackAddress(), server.port()));
+                    var stalled = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                    sockets.add(stalled);
+                    stalled.getOutputStream().write(clientHello(server.port()));
+                }
+                org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                        .until(() -> tls.recordBuffersLent() == 0);
+                for (Socket stalled : sockets.subList(0, 2)) {
+                    stalled.setSoTimeout(100);
+                }
+                // The server did answer: its flight is waiting in the stalled client's socket.
+                assertThat(sockets.get(1).getInputStream().read()).isEqualTo(22); // a handshake record
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** The bytes of a TLS client's first flight (its ClientHello), made by a client engine that goes no further. */
+    private static byte[] clientHello(int port) throws Exception {
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine("localhost", port);
+        engine.setUseClientMode(true);
+        engine.beginHandshake();
+        var out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] bytes = new byte[out.remaining()];
+        out.get(bytes);
+        return bytes;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
     void clientCertificateIsRequiredWhenNeededAndOptionalWhenWanted(String transport) throws Exception {
         try (var server = start(transport, HttpConfig.DEFAULTS, tls(ClientAuth.NEED))) {
             URI uri = URI.create("https://localhost:" + server.port() + "/");
