@@ -156,6 +156,37 @@ public final class RequestParser {
     }
 
     /**
+     * Whether the absolute-form {@code target} names the host and port {@code host} (a Host field)
+     * does: case aside, and with the scheme's default port where either leaves it out
+     * ("http://a/" and "a:80" are the same origin).
+     */
+    static boolean sameAuthority(String target, String host) {
+        String authority = authority(target);
+        if (authority.equalsIgnoreCase(host)) {
+            return true;
+        }
+        int defaultPort = target.regionMatches(true, 0, "https", 0, 5) ? 443 : 80;
+        return hostPart(authority).equalsIgnoreCase(hostPart(host)) && port(authority, defaultPort) == port(host, defaultPort);
+    }
+
+    private static String hostPart(String authority) {
+        int colon = authority.lastIndexOf(':');
+        return colon > authority.lastIndexOf(']') ? authority.substring(0, colon) : authority;
+    }
+
+    private static int port(String authority, int defaultPort) {
+        int colon = authority.lastIndexOf(':');
+        if (colon <= authority.lastIndexOf(']') || colon == authority.length() - 1) {
+            return defaultPort;
+        }
+        try {
+            return Integer.parseInt(authority.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
      * The authority of an absolute-form target ("http://host:port/path?query"): from after "://"
      * to the first '/' or '?' (RFC 3986 section 3.2).
      */
@@ -252,7 +283,7 @@ public final class RequestParser {
             throw bad("invalid Host header");
         }
         if (hosts == 1 && head.target.charAt(0) != '/' && !head.target.equals("*")
-                && !authority(head.target).equalsIgnoreCase(headers.get("Host"))) {
+                && !sameAuthority(head.target, headers.get("Host"))) {
             // RFC 9112 section 3.2.2 makes the target's authority the host, not the Host field;
             // the application reads Host, so the two must agree (as Tomcat requires by default).
             throw bad("Host header does not match the authority of the request-target");

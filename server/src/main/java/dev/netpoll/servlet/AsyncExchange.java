@@ -111,7 +111,9 @@ final class AsyncExchange implements AsyncContext {
                     case "start" -> registered.listener().onStartAsync(e);
                     default -> throw new IllegalArgumentException(event);
                 }
-            } catch (IOException ex) {
+            } catch (IOException | RuntimeException ex) {
+                // As Tomcat: logged, and the other listeners and the container's cycle go on (an
+                // escaping exception would skip the error page and onComplete).
                 System.getLogger(AsyncExchange.class.getName()).log(System.Logger.Level.WARNING,
                         "async listener failed on " + event, ex);
             }

@@ -38,7 +38,7 @@ final class DispatchedRequest extends HttpServletRequestWrapper {
             extraParameters = Map.of();
         } else {
             var parsed = new Parameters();
-            parsed.parse(queryString, java.nio.charset.StandardCharsets.UTF_8);
+            parsed.parse(queryString, java.nio.charset.StandardCharsets.UTF_8, false);
             Map<String, String[]> map = new LinkedHashMap<>();
             parsed.asMap().forEach((name, values) -> map.put(name, values.toArray(String[]::new)));
             extraParameters = map;

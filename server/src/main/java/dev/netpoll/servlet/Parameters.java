@@ -15,7 +15,17 @@ final class Parameters {
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
 
+    /** Pairs from the wire: {@code encoded} holds its bytes one per char (ISO-8859-1). */
     void parse(String encoded, Charset charset) {
+        parse(encoded, charset, true);
+    }
+
+    /**
+     * Pairs from {@code encoded}; {@code wire}: its chars are the request's bytes (ISO-8859-1),
+     * else it is text an application wrote (a dispatcher's query string), whose unescaped chars
+     * are taken as they are.
+     */
+    void parse(String encoded, Charset charset, boolean wire) {
         if (encoded == null || encoded.isEmpty()) {
             return;
         }
@@ -30,11 +40,11 @@ final class Parameters {
                 String name;
                 String value;
                 if (equals < 0 || equals > end) {
-                    name = decode(encoded, start, end, charset);
+                    name = decode(encoded, start, end, charset, wire);
                     value = "";
                 } else {
-                    name = decode(encoded, start, equals, charset);
-                    value = decode(encoded, equals + 1, end, charset);
+                    name = decode(encoded, start, equals, charset, wire);
+                    value = decode(encoded, equals + 1, end, charset, wire);
                 }
                 values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
             }
@@ -48,10 +58,14 @@ final class Parameters {
      * from {@code curl -d 'name=José'}, are decoded with {@code charset} like escaped ones.
      */
     static String decode(String text, int from, int to, Charset charset) {
+        return decode(text, from, to, charset, true);
+    }
+
+    private static String decode(String text, int from, int to, Charset charset, boolean wire) {
         boolean plain = true;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c == '%' || c == '+' || c >= 0x80) {
+            if (c == '%' || c == '+' || wire && c >= 0x80) {
                 plain = false;
                 break;
             }
@@ -68,7 +82,7 @@ final class Parameters {
                     && Character.digit(text.charAt(i + 1), 16) >= 0 && Character.digit(text.charAt(i + 2), 16) >= 0) {
                 bytes.write(Character.digit(text.charAt(i + 1), 16) * 16 + Character.digit(text.charAt(i + 2), 16));
                 i += 2;
-            } else if (c <= 0xFF) {
+            } else if (wire && c <= 0xFF) {
                 bytes.write(c);
             } else {
                 byte[] raw = String.valueOf(c).getBytes(charset);

@@ -28,6 +28,12 @@ final class RequestParameters {
     private final RequestBodyAccess body;
     private final RequestParts parts;
     private Map<String, String[]> parameters;
+    /**
+     * Why the form body could not be parsed, for every later call: the part already read is gone,
+     * and parsing the rest as the whole form (after the application caught the first failure)
+     * would hand it parameters the client placed past the limit.
+     */
+    private RuntimeException formFailure;
 
     RequestParameters(HttpRequest http, RequestBodyAccess body, RequestParts parts) {
         this.http = http;
@@ -42,6 +48,9 @@ final class RequestParameters {
 
     /** The parameters, unmodifiable, in the order they came. */
     Map<String, String[]> map() {
+        if (formFailure != null) {
+            throw new IllegalStateException(formFailure.getMessage(), formFailure.getCause());
+        }
         if (parameters == null) {
             var parsed = new Parameters();
             parsed.parse(http.query(), body.charset());
@@ -66,7 +75,8 @@ final class RequestParameters {
                     }
                     parsed.parse(new String(form, StandardCharsets.ISO_8859_1), body.charset());
                 } catch (IOException e) {
-                    throw new IllegalStateException("could not read the form body: " + e.getMessage(), e);
+                    formFailure = new IllegalStateException("could not read the form body: " + e.getMessage(), e);
+                    throw formFailure;
                 }
             }
             Map<String, String[]> map = new LinkedHashMap<>();

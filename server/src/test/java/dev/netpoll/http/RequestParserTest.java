@@ -88,6 +88,15 @@ class RequestParserTest {
     }
 
     @Test
+    void anAbsoluteFormTargetAndAHostNamingTheSameOriginAgree() {
+        assertThat(parse("GET http://a/x HTTP/1.1\r\nHost: a:80\r\n\r\n").target()).isEqualTo("http://a/x");
+        assertThat(parse("GET https://A:443/x HTTP/1.1\r\nHost: a\r\n\r\n").target()).isEqualTo("https://A:443/x");
+        assertThat(parse("GET http://[::1]:8080/x HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n").target()).isEqualTo("http://[::1]:8080/x");
+        assertThat(parse("GET http://a/x HTTP/1.0\r\n\r\n").target()).isEqualTo("http://a/x");
+        assertRefused(400, "GET http://a:8080/x HTTP/1.1\r\nHost: a\r\n\r\n");
+    }
+
+    @Test
     void targetsWithAFragmentOrUserinfoAreRefused() {
         assertRefused(400, "GET /a#/admin HTTP/1.1\r\nHost: a\r\n\r\n");
         assertRefused(400, "GET http://a#/admin HTTP/1.1\r\nHost: a\r\n\r\n");

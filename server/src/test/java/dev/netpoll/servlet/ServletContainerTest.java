@@ -130,6 +130,28 @@ class ServletContainerTest {
                 throw new RuntimeException(e);
             }
         })).addMapping("/resource");
+        context.addServlet("form-twice", new Lambda((q, s) -> {
+            String first;
+            try {
+                first = q.getParameter("name");
+            } catch (IllegalStateException e) {
+                first = "refused";
+            }
+            String second;
+            try {
+                second = q.getParameter("role"); // an application that caught the first failure asks again
+            } catch (IllegalStateException e) {
+                second = "refused";
+            }
+            write(s, first + " " + second);
+        })).addMapping("/form-twice");
+        context.addServlet("forward-accented", new Lambda((q, s) -> {
+            try {
+                q.getRequestDispatcher("/form?name=M\u00fcller").forward(q, s);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        })).addMapping("/forward-accented");
         var asyncThrows = context.addServlet("async-throws", new Lambda((q, s) -> {
             var async = q.startAsync();
             async.addListener(new jakarta.servlet.AsyncListener() {
@@ -446,6 +468,21 @@ class ServletContainerTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form)));
         assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void aFormOverTheLimitStaysRefusedRatherThanParsedFromWhereTheLimitCutIt() throws Exception {
+        byte[] form = ("name=" + "x".repeat(RequestParameters.MAX_FORM_SIZE) + "&role=admin")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var response = server.send(server.request("/app/form-twice")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form)));
+        assertThat(response.body()).isEqualTo("refused refused");
+    }
+
+    @Test
+    void aDispatcherQueryStringIsTextNotWireBytes() throws Exception {
+        assertThat(get("/app/forward-accented").body()).startsWith("name=M\u00fcller ");
     }
 
     @Test
