@@ -166,21 +166,9 @@ final class CipherInput {
             releaseIfEmpty();
             for (;;) {
                 plain.awaitReadable();
-                NativeBuffer in = borrowNetIn();
-                ByteBuffer b = in.buffer();
-                b.compact();
-                int n;
-                try {
-                    n = plain.readNow(in);
-                } finally {
-                    b.flip();
-                }
-                if (n > 0) {
-                    needMore = false;
+                int n = readArrived();
+                if (n != 0) {
                     return n;
-                }
-                if (n < 0) {
-                    return -1;
                 }
                 releaseIfEmpty(); // woken for nothing: wait again without the buffer
             }

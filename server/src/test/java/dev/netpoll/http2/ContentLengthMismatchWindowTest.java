@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.netpoll.http.HttpConfig;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,24 +15,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class ContentLengthMismatchWindowTest {
 
-    private H2TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
     void dataBreakingTheContentLengthGivesItsConnectionWindowBack() throws Exception {
         // The smallest connection window: four 16 KiB frames would use it up for good.
         var config = Http2Config.DEFAULTS.withConnectionWindow(65_535);
-        server = new H2TestServer("epoll", HttpConfig.DEFAULTS, config, null, (request, response) -> {
+        try (var server = new H2TestServer("epoll", HttpConfig.DEFAULTS, config, null, (request, response) -> {
             byte[] body = request.body().readAllBytes();
             response.body().write(("read " + body.length).getBytes(StandardCharsets.US_ASCII));
         });
-        try (var client = new RawH2Client(server.port()).handshake()) {
+                var client = new RawH2Client(server.port()).handshake()) {
             int stream = 1;
             for (int i = 0; i < 12; i++, stream += 2) {
                 client.headers(stream, false, RawH2Client.request("POST", "/", "content-length", "2"));

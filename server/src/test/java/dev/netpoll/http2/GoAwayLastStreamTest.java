@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,27 +18,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class GoAwayLastStreamTest {
 
-    private H2TestServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
     void aConnectionErrorAfterAGracefulGoAwayDoesNotRaiseItsLastStreamId() throws Exception {
         var release = new CountDownLatch(1);
         var http = HttpConfig.DEFAULTS.toBuilder().shutdownQuietPeriod(Duration.ofSeconds(10)).build();
-        server = new H2TestServer("epoll", http, Http2Config.DEFAULTS, null, (request, response) -> {
+        try (var server = new H2TestServer("epoll", http, Http2Config.DEFAULTS, null, (request, response) -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        try (var client = new RawH2Client(server.port()).handshake()) {
+                var client = new RawH2Client(server.port()).handshake()) {
             client.get(1, "/hold"); // keeps the connection draining, not finished
             Thread.sleep(200);
             Thread shutdown = Thread.ofVirtual().start(() -> server.server.shutdownGracefully(Duration.ofSeconds(10)));
