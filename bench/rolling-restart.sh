@@ -123,9 +123,10 @@ for name in $SERVERS; do
   done
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$total" "$ok" "$refused" "$reset" "$unanswered" "$other" >>"$results"
   echo "  $name: $total requests, $ok answered 200, refused=$refused reset=$reset unanswered=$unanswered other=$other" >&2
-  if [ "$other" -gt 0 ]; then grep -v -e "Connection refused" -e "reset by peer" -e "prematurely closed" "$log" | head -5 >&2; fi
-  # What was lost, with nginx's timestamps, to set beside the instances' logs (kept in $work).
-  if [ "$reset" -gt 0 ] || [ "$unanswered" -gt 0 ]; then grep -e "reset by peer" -e "prematurely closed" "$log" | head -5 >&2; fi
+  # grep -m rather than | head: under pipefail, head closing the pipe early fails the script (SIGPIPE).
+  if [ "$other" -gt 0 ]; then grep -v -m 5 -e "Connection refused" -e "reset by peer" -e "prematurely closed" "$log" >&2 || true; fi
+  # What was lost, with nginx's timestamps, to set beside the instances' logs.
+  if [ "$reset" -gt 0 ] || [ "$unanswered" -gt 0 ]; then grep -m 5 -e "reset by peer" -e "prematurely closed" "$log" >&2 || true; fi
   rm -rf "$work/nginx"
 done
 
@@ -155,7 +156,9 @@ cat "$out"
 # 189,191 in one; Jetty-VT loses about as many, Tomcat-VT dozens. So the check allows 1 in 20,000
 # requests (at least 2), enough to fail a server that drops what it is serving, and prints the count.
 if $check; then
-  read -r total lost < <(awk -F'\t' '$1=="netpoll" {print $2, $5+$6+$7}' "$results")
+  read -r total lost < <(awk -F'\t' '$1=="netpoll" {print $2, $5+$6+$7}' "$results") || true
+  total=${total:-0}
+  lost=${lost:-0}
   limit=$(( total / 20000 > 2 ? total / 20000 : 2 ))
   if [ "${lost:-0}" -gt "$limit" ]; then
     echo "FAILED: Netpoll lost $lost of $total requests during the rolling restart, more than the $limit the keep-alive close race explains (see $out)" >&2
