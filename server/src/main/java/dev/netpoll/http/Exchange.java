@@ -35,13 +35,6 @@ final class Exchange {
         lock.unlock();
     }
 
-    /** Fails if the exchange has ended; for operations that touch only this exchange's objects. */
-    void checkLive() {
-        if (ended) {
-            throw ended();
-        }
-    }
-
     /**
      * Ends the exchange for the application. Returns false if an application thread is inside a
      * body operation right now: the connection cannot go on, since that thread still uses it.

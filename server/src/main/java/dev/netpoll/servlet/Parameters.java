@@ -55,12 +55,9 @@ final class Parameters {
     /**
      * Percent-decodes and turns '+' into space; a malformed escape is kept as written. {@code text}
      * holds the wire's bytes one per char (ISO-8859-1), so bytes sent unescaped, such as UTF-8
-     * from {@code curl -d 'name=José'}, are decoded with {@code charset} like escaped ones.
+     * from {@code curl -d 'name=José'}, are decoded with {@code charset} like escaped ones. With
+     * {@code wire} false it is text an application wrote, whose unescaped chars stand as they are.
      */
-    static String decode(String text, int from, int to, Charset charset) {
-        return decode(text, from, to, charset, true);
-    }
-
     private static String decode(String text, int from, int to, Charset charset, boolean wire) {
         boolean plain = true;
         for (int i = from; i < to; i++) {

@@ -228,16 +228,12 @@ public final class ServletHandler implements HttpHandler {
      * rethrows as UncheckedIOException), and it is still the client's fault, not a 500.
      */
     private static dev.netpoll.http.BodyException bodyFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        // ServletException's root cause is its cause, so the cause chain covers it; bounded, as a
+        // chain may loop back on itself.
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
             if (t instanceof dev.netpoll.http.BodyException body) {
                 return body;
-            }
-            if (t instanceof ServletException servlet && servlet.getRootCause() != null && servlet.getRootCause() != t
-                    && servlet.getRootCause() != servlet.getCause()) {
-                dev.netpoll.http.BodyException nested = bodyFailure(servlet.getRootCause());
-                if (nested != null) {
-                    return nested;
-                }
             }
         }
         return null;
