@@ -126,13 +126,7 @@ final class FrameWriter {
     void shutdownOutput() throws IOException {
         output.shutdownOutput();
         // A stream still waiting for window (a connection error cut it off) will never send.
-        flowLock.lock();
-        try {
-            closed = true;
-            windowOpened.signalAll();
-        } finally {
-            flowLock.unlock();
-        }
+        signalWindowWaiters(true);
     }
 
     /** Our SETTINGS: {@code settings} holds identifier/value pairs. */
@@ -322,9 +316,14 @@ final class FrameWriter {
         if (connectionClosed) {
             output.close();
         }
+        signalWindowWaiters(connectionClosed);
+    }
+
+    /** Wakes the streams waiting for window; with {@code ended}, they fail: nothing more can be sent. */
+    private void signalWindowWaiters(boolean ended) {
         flowLock.lock();
         try {
-            if (connectionClosed) {
+            if (ended) {
                 closed = true;
             }
             windowOpened.signalAll();
