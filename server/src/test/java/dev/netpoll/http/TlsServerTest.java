@@ -279,6 +279,32 @@ class TlsServerTest {
     @ParameterizedTest
     @ValueSource(strings = {"epoll", "nio"})
     @Timeout(30)
+    void aTls13KeyUpdateLongAfterTheLastResponseIsAnsweredAndTheNextRequestServed(String transport) throws Exception {
+        // The reply to the key update was written under the deadline the last response left,
+        // long past here: the read that carried it failed as a timeout and the request was lost.
+        HttpConfig config = HttpConfig.DEFAULTS.toBuilder().writeTimeout(Duration.ofMillis(200)).build();
+        try (var server = start(transport, config, tls(ClientAuth.NONE));
+                var socket = (SSLSocket) TestCertificates.clientContext(serverStore, null).getSocketFactory()
+                        .createSocket("localhost", server.port())) {
+            socket.setSoTimeout(5000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] answer = new byte[4096];
+            out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(answer, 0, in.read(answer), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+            Thread.sleep(500); // that response's write deadline is long past
+            socket.startHandshake(); // on TLS 1.3: a KeyUpdate that asks the server to update its keys too
+            out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            int n = in.read(answer);
+            assertThat(n).isPositive();
+            assertThat(new String(answer, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(30)
     void tls12RenegotiationIsRefusedAndEndsTheConnection(String transport) throws Exception {
         try (var server = start(transport, HttpConfig.DEFAULTS, tls(ClientAuth.NONE));
                 var socket = (SSLSocket) TestCertificates.clientContext(serverStore, null).getSocketFactory()

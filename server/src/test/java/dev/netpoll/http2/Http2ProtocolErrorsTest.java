@@ -137,6 +137,16 @@ class Http2ProtocolErrorsTest {
     }
 
     @Test
+    void headersWithPriorityAndPaddingLongerThanTheBlockIsAConnectionProtocolError() throws Exception {
+        // Section 6.2: room for the pad length and priority fields, but padding past the block is
+        // PROTOCOL_ERROR, not FRAME_SIZE_ERROR (which is for a frame too short for its fields).
+        byte[] payload = new byte[10];
+        payload[0] = 9; // pad length
+        client.frame(Frame.HEADERS, Frame.FLAG_PADDED | Frame.FLAG_PRIORITY | Frame.FLAG_END_HEADERS, 1, payload);
+        assertConnectionError(ErrorCode.PROTOCOL_ERROR);
+    }
+
+    @Test
     void aStreamIdThatGoesBackOrIsEvenIsAConnectionProtocolError() throws Exception {
         client.headers(2, true, RawH2Client.request("GET", "/even"));
         assertConnectionError(ErrorCode.PROTOCOL_ERROR);
