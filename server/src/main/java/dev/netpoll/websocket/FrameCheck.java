@@ -20,6 +20,8 @@ final class FrameCheck {
 
     /** RFC 6455 section 7.4.1. */
     static final int PROTOCOL_ERROR = 1002;
+    static final int CANNOT_ACCEPT = 1003;
+    static final int INVALID_DATA = 1007;
     static final int TOO_BIG = 1009;
 
     private static final int OP_CONTINUATION = 0;
@@ -27,8 +29,9 @@ final class FrameCheck {
     private static final int OP_BINARY = 2;
 
     private final boolean compressionNegotiated;
-    private final long maxText;
-    private final long maxBinary;
+    /** Written by any thread ({@code Session.setMax*MessageBufferSize}); applies from the next frame. */
+    private volatile long maxText;
+    private volatile long maxBinary;
     /** The header being read: up to 2 + 8 (length) + 4 (mask) bytes. */
     private final byte[] head = new byte[14];
     private int headLength;
@@ -48,6 +51,21 @@ final class FrameCheck {
         this.compressionNegotiated = compressionNegotiated;
         this.maxText = maxText;
         this.maxBinary = maxBinary;
+    }
+
+    /** Changes the message size limits (any thread). */
+    void limits(long text, long binary) {
+        maxText = text;
+        maxBinary = binary;
+    }
+
+    /**
+     * Records a violation found above this layer (invalid UTF-8, a bad close frame) so that the
+     * session's task fails the connection with {@code code} as for one found here. It takes the
+     * place of one found here: the frames handed on all came before that. Task only.
+     */
+    void violation(int code, String why) {
+        fail(code, why);
     }
 
     /** Whether {@link #scan} found a violation: nothing after it is scanned or delivered. */

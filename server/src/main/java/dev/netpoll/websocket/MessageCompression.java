@@ -1,6 +1,7 @@
 package dev.netpoll.websocket;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,8 +33,9 @@ final class MessageCompression {
     private static final AtomicInteger INFLATERS_POOLED = new AtomicInteger();
     private static final AtomicInteger DEFLATERS_POOLED = new AtomicInteger();
 
-    private final long maxText;
-    private final long maxBinary;
+    /** Written by any thread ({@code Session.setMax*MessageBufferSize}); read at a message's first frame. */
+    private volatile long maxText;
+    private volatile long maxBinary;
     private volatile boolean negotiated;
 
     // Incoming, task-owned: the message being read.
@@ -54,6 +56,12 @@ final class MessageCompression {
         this.maxBinary = maxBinary;
     }
 
+    /** Changes the limits on inflated message sizes (any thread). */
+    void limits(long text, long binary) {
+        maxText = text;
+        maxBinary = binary;
+    }
+
     void negotiated() {
         negotiated = true;
     }
@@ -71,18 +79,40 @@ final class MessageCompression {
         return failureReason;
     }
 
+    /** Tyrus' side: {@link #inflate(int, boolean, boolean, ByteBuffer)} on a frame. */
     Frame inflate(Frame frame) {
         if (frame.isControlFrame() || failure != 0) {
             return failure != 0 ? emptyPong() : frame;
         }
-        if (frame.getOpcode() != 0) {
-            inCompressed = frame.isRsv1();
-            inText = frame.getOpcode() == 1;
+        ByteBuffer payload = ByteBuffer.wrap(frame.getPayloadData(), 0, (int) frame.getPayloadLength());
+        ByteBuffer out = inflate(frame.getOpcode(), frame.isRsv1(), frame.isFin(), payload);
+        if (out == null) {
+            return emptyPong();
+        }
+        if (out == payload) {
+            return frame;
+        }
+        byte[] bytes = new byte[out.remaining()];
+        out.get(bytes);
+        return Frame.builder(frame).rsv1(false).payloadData(bytes).payloadLength(bytes.length).build();
+    }
+
+    /**
+     * One data frame's payload as the application sees it: {@code payload} itself when its message
+     * is not compressed, else the inflated bytes; null once decompression failed ({@link #failure}).
+     */
+    ByteBuffer inflate(int opcode, boolean rsv1, boolean fin, ByteBuffer payload) {
+        if (failure != 0) {
+            return null;
+        }
+        if (opcode != 0) {
+            inCompressed = rsv1;
+            inText = opcode == 1;
             inLimit = inText ? maxText : maxBinary;
             inSize = 0;
         }
         if (!inCompressed) {
-            return frame;
+            return payload;
         }
         if (inflater == null) {
             inflater = take(INFLATERS, INFLATERS_POOLED);
@@ -92,26 +122,25 @@ final class MessageCompression {
         }
         var out = new ByteArrayOutputStream();
         try {
-            if (!inflateInto(frame.getPayloadData(), (int) frame.getPayloadLength(), out)
-                    || frame.isFin() && !inflateInto(TAIL, TAIL.length, out)) {
-                return fail(1009, (inText ? "text" : "binary") + " message larger than " + inLimit
-                        + " bytes once inflated");
+            if (!inflateInto(payload, out) || fin && !inflateInto(ByteBuffer.wrap(TAIL), out)) {
+                fail(1009, (inText ? "text" : "binary") + " message larger than " + inLimit + " bytes once inflated");
+                return null;
             }
         } catch (DataFormatException e) {
-            return fail(1007, "compressed data is corrupt: " + e.getMessage());
+            fail(1007, "compressed data is corrupt: " + e.getMessage());
+            return null;
         }
-        if (frame.isFin()) {
+        if (fin) {
             inflater.reset();
             give(INFLATERS, INFLATERS_POOLED, inflater);
             inflater = null;
         }
-        byte[] bytes = out.toByteArray();
-        return Frame.builder(frame).rsv1(false).payloadData(bytes).payloadLength(bytes.length).build();
+        return ByteBuffer.wrap(out.toByteArray());
     }
 
-    /** Inflates {@code length} bytes of {@code data}; false when the message passes its limit. */
-    private boolean inflateInto(byte[] data, int length, ByteArrayOutputStream out) throws DataFormatException {
-        inflater.setInput(data, 0, length);
+    /** Inflates the bytes of {@code data}; false when the message passes its limit. */
+    private boolean inflateInto(ByteBuffer data, ByteArrayOutputStream out) throws DataFormatException {
+        inflater.setInput(data);
         byte[] chunk = new byte[8192];
         while (!inflater.needsInput() || inflater.getRemaining() > 0) {
             int n = inflater.inflate(chunk);
@@ -130,24 +159,34 @@ final class MessageCompression {
         return true;
     }
 
-    private Frame fail(int code, String reason) {
+    private void fail(int code, String reason) {
         failureReason = reason;
         failure = code;
         if (inflater != null) {
             inflater.end();
             inflater = null;
         }
-        return emptyPong();
     }
 
     private static Frame emptyPong() {
         return Frame.builder().fin(true).opcode((byte) 0x0A).payloadData(new byte[0]).payloadLength(0).build();
     }
 
+    /** Tyrus' side: {@link #deflate(ByteBuffer, boolean)} on a frame. */
     Frame deflate(Frame frame) {
         if (frame.isControlFrame()) {
             return frame;
         }
+        Deflated out = deflate(ByteBuffer.wrap(frame.getPayloadData(), 0, (int) frame.getPayloadLength()), frame.isFin());
+        return Frame.builder(frame).rsv1(out.first()).payloadData(out.bytes()).payloadLength(out.length()).build();
+    }
+
+    /** A frame's compressed payload: {@code bytes[0, length)}; {@code first} marks its message's first frame (RSV1). */
+    record Deflated(byte[] bytes, int length, boolean first) {
+    }
+
+    /** Compresses one data frame's payload; {@code fin} ends the message. Any sending thread. */
+    Deflated deflate(ByteBuffer payload, boolean fin) {
         sendLock.lock();
         try {
             boolean first = deflater == null;
@@ -157,7 +196,7 @@ final class MessageCompression {
                     deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
                 }
             }
-            deflater.setInput(frame.getPayloadData(), 0, (int) frame.getPayloadLength());
+            deflater.setInput(payload);
             var out = new ByteArrayOutputStream();
             byte[] chunk = new byte[8192];
             int n;
@@ -167,7 +206,7 @@ final class MessageCompression {
             } while (n == chunk.length || !deflater.needsInput());
             byte[] bytes = out.toByteArray();
             int length = bytes.length;
-            if (frame.isFin()) {
+            if (fin) {
                 if (endsWithTail(bytes)) {
                     length -= TAIL.length;
                 }
@@ -175,7 +214,7 @@ final class MessageCompression {
                 give(DEFLATERS, DEFLATERS_POOLED, deflater);
                 deflater = null;
             }
-            return Frame.builder(frame).rsv1(first).payloadData(bytes).payloadLength(length).build();
+            return new Deflated(bytes, length, first);
         } finally {
             sendLock.unlock();
         }

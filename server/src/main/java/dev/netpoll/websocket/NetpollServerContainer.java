@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.tyrus.core.BaseContainer;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
@@ -51,7 +51,7 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     public static final String ATTRIBUTE = "jakarta.websocket.server.ServerContainer";
 
     /** The one permessage-deflate instance every endpoint negotiates; its state is per session. */
-    private static final PerMessageDeflate DEFLATE = new PerMessageDeflate();
+    static final PerMessageDeflate DEFLATE = new PerMessageDeflate();
 
     private final String contextPath;
     private final WebSocketSettings settings;
@@ -63,8 +63,10 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
      */
     private final AtomicInteger slots = new AtomicInteger();
     private volatile boolean hasEndpoints;
-    /** Set once the idle sweep is scheduled (with the first session, when an idle timeout is set). */
-    private final AtomicBoolean idleSweep = new AtomicBoolean();
+    /** Guards starting the idle sweep and {@code sweepPeriodNanos}. */
+    private final ReentrantLock sweepLock = new ReentrantLock();
+    /** The shortest period the sweep runs at so far; Long.MAX_VALUE before it starts. Guarded by sweepLock. */
+    private long sweepPeriodNanos = Long.MAX_VALUE;
     private volatile long asyncSendTimeout = -1;
     private volatile long defaultMaxSessionIdleTimeout;
     private volatile int maxBinaryMessageSize;
@@ -74,7 +76,8 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     /**
      * The idle sweep's own timer, apart from Tyrus' (application heartbeats): a timer task blocked
      * in a send for up to the write timeout must not stall the closing of every idle session.
-     * Made with the first session when an idle timeout is set; stopped by {@link #shutdown}.
+     * Made with the first session that has an idle timeout (the server's or the endpoint's);
+     * stopped by {@link #shutdown}.
      */
     private volatile ScheduledExecutorService sweeper;
 
@@ -160,13 +163,36 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     void opened(WebSocketSession session) {
         sessions.add(session);
         long idle = settings.idleTimeout().toNanos();
-        if (idle > 0 && idleSweep.compareAndSet(false, true)) {
-            // One sweep for all sessions rather than a timer each: a session's own read cannot be
-            // woken early on every transport (see WebSocketSession), and a sweep costs nothing per idle session.
-            long period = Math.max(idle / 4, TimeUnit.MILLISECONDS.toNanos(10));
-            var timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netpoll-ws-idle-sweep").factory());
-            sweeper = timer;
+        if (idle > 0) {
+            sweepFor(idle);
+        }
+    }
+
+    /**
+     * Makes sure the idle sweep runs often enough for an idle timeout of {@code timeoutNanos}:
+     * a quarter of it, at least 10 ms. One sweep for all sessions rather than a timer each: a
+     * session's own read cannot be woken early on every transport (see WebSocketSession), and a
+     * sweep costs nothing per idle session. A shorter timeout (an endpoint's) adds a faster
+     * schedule to the same timer thread.
+     */
+    void sweepFor(long timeoutNanos) {
+        long period = Math.max(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
+        sweepLock.lock();
+        try {
+            if (period >= sweepPeriodNanos) {
+                return;
+            }
+            sweepPeriodNanos = period;
+            ScheduledExecutorService timer = sweeper;
+            if (timer == null) {
+                timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netpoll-ws-idle-sweep").factory());
+                sweeper = timer;
+            }
             timer.scheduleWithFixedDelay(this::sweepIdle, period, period, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the container shut down: no session outlives it
+        } finally {
+            sweepLock.unlock();
         }
     }
 
@@ -207,7 +233,7 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     @Override
     public void addEndpoint(ServerEndpointConfig config) throws DeploymentException {
         // An added endpoint gets every installed extension, as on Tomcat.
-        endpoints.register(withPath(config, config.getPath(), withDeflate(config.getExtensions())), contextPath);
+        endpoints.register(withPath(config, config.getPath(), withDeflate(config.getExtensions()), null), contextPath);
         hasEndpoints = true;
     }
 
@@ -224,7 +250,7 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
         String path = expand(config.getPath(), pathParameters);
         TyrusWebSocketEngine engine = engine();
         // Spring lists the extensions its handshake handler chose: those only.
-        engine.register(withPath(config, path, config.getExtensions()), "");
+        engine.register(withPath(config, path, config.getExtensions(), pathParameters == null ? Map.of() : pathParameters), "");
         if (!ServletHandshake.upgrade(this, engine, path, request, response)) {
             throw new DeploymentException("the WebSocket handshake for " + path + " matched no endpoint");
         }
@@ -256,9 +282,10 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
      * with extensions negotiated by the container: Spring lists the ones it chose as adapters of
      * its own, which carry no frame processing.
      */
-    private static ServerEndpointConfig withPath(ServerEndpointConfig config, String path, List<Extension> extensions) {
+    private static ServerEndpointConfig withPath(ServerEndpointConfig config, String path, List<Extension> extensions,
+            Map<String, String> pathParameters) {
         ServerEndpointConfig copy = ServerEndpointConfig.Builder.create(config.getEndpointClass(), path)
-                .configurator(new ContainerNegotiation(config.getConfigurator(), DEFLATE))
+                .configurator(new ContainerNegotiation(config, DEFLATE, pathParameters))
                 .subprotocols(config.getSubprotocols())
                 .extensions(extensions)
                 .encoders(config.getEncoders())

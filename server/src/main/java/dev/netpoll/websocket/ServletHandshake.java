@@ -3,7 +3,13 @@ package dev.netpoll.websocket;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -18,6 +24,8 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * the 101 goes out when the servlet returns and the session runs on the connection's task.
  */
 final class ServletHandshake {
+
+    private static final System.Logger LOG = System.getLogger(ServletHandshake.class.getName());
 
     private ServletHandshake() {
     }
@@ -34,11 +42,14 @@ final class ServletHandshake {
         var compression = new MessageCompression(container.getDefaultMaxTextMessageBufferSize(),
                 container.getDefaultMaxBinaryMessageBufferSize());
         WebSocketEngine.UpgradeInfo upgrade;
+        ContainerNegotiation.Matched matched;
         PerMessageDeflate.NEGOTIATING.set(compression);
         try {
             upgrade = engine.upgrade(handshake, answer);
+            matched = ContainerNegotiation.MATCHED.get();
         } finally {
             PerMessageDeflate.NEGOTIATING.remove();
+            ContainerNegotiation.MATCHED.remove();
             roles.handshakeDone();
         }
         switch (upgrade.getStatus()) {
@@ -53,6 +64,25 @@ final class ServletHandshake {
                 return true;
             default:
                 break;
+        }
+        MessageCompression negotiated = compression.isNegotiated() ? compression : null;
+        MessageLayer.Opener opener;
+        if (matched != null && matched.negotiation().servedByContainer()) {
+            // Tyrus' handshake stands (checks, negotiation, the application's modifyHandshake);
+            // the session is ours.
+            ContainerNegotiation endpoint = matched.negotiation();
+            Endpoint instance;
+            try {
+                instance = endpoint.endpointInstance();
+            } catch (InstantiationException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "WebSocket endpoint for " + path + " could not be created", e);
+                response.sendError(500);
+                return true;
+            }
+            opener = EndpointSession.opener(container, endpoint.endpoint(), instance,
+                    details(request, path, endpoint, matched.config(), answer), negotiated);
+        } else {
+            opener = TyrusLayer.of(upgrade);
         }
         if (!container.reserveSlot()) {
             // Reserved once the request is known to be ours; the handler frees it (session end or dropped upgrade).
@@ -71,7 +101,7 @@ final class ServletHandshake {
             container.releaseSlot();
             throw e;
         }
-        handler.prepare(container, upgrade, path, compression.isNegotiated() ? compression : null);
+        handler.prepare(container, opener, path, negotiated);
         return true;
     }
 
@@ -99,6 +129,55 @@ final class ServletHandshake {
             HttpServletRequest current = request;
             return current != null && current.isUserInRole(role);
         }
+    }
+
+    /** What an {@link EndpointSession} keeps of the handshake (Jakarta WebSocket 2.2 section 2.1.1). */
+    private static HandshakeDetails details(HttpServletRequest request, String path, ContainerNegotiation endpoint,
+            ServerEndpointConfig matched, TyrusUpgradeResponse answer) {
+        String query = request.getQueryString();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        request.getParameterMap().forEach((name, values) -> parameters.put(name, List.of(values)));
+        Map<String, String> pathParameters = endpoint.pathParameters() != null ? endpoint.pathParameters()
+                : pathValues(request.getContextPath() + endpoint.endpoint().getPath(), path);
+        String subprotocol = "";
+        for (Map.Entry<String, List<String>> field : answer.getHeaders().entrySet()) {
+            if (field.getKey().equalsIgnoreCase("Sec-WebSocket-Protocol") && !field.getValue().isEmpty()) {
+                subprotocol = field.getValue().get(0);
+            }
+        }
+        return new HandshakeDetails(requestUri(request, query), query, Collections.unmodifiableMap(parameters),
+                Map.copyOf(pathParameters), request.getUserPrincipal(), request.isSecure(), subprotocol,
+                new HashMap<>(matched.getUserProperties()));
+    }
+
+    /** The URI the session opened under, scheme to query (Jakarta WebSocket: {@code Session.getRequestURI}). */
+    private static URI requestUri(HttpServletRequest request, String query) {
+        String target = request.getRequestURI() + (query == null ? "" : "?" + query);
+        String host = request.getServerName();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        try {
+            return new URI((request.isSecure() ? "wss://" : "ws://") + host + ":" + request.getServerPort() + target);
+        } catch (URISyntaxException e) {
+            return URI.create(request.getRequestURI()); // a Host header no URI can hold: the path alone
+        }
+    }
+
+    /** The values of {@code template}'s {@code {name}} segments in {@code path}. */
+    static Map<String, String> pathValues(String template, String path) {
+        if (template.indexOf('{') < 0) {
+            return Map.of();
+        }
+        String[] names = template.split("/", -1);
+        String[] values = path.split("/", -1);
+        Map<String, String> found = new HashMap<>();
+        for (int i = 0; i < names.length && i < values.length; i++) {
+            if (names[i].startsWith("{") && names[i].endsWith("}")) {
+                found.put(names[i].substring(1, names[i].length() - 1), values[i]);
+            }
+        }
+        return found;
     }
 
     private static void copyHeaders(TyrusUpgradeResponse answer, HttpServletResponse response) {

@@ -8,8 +8,8 @@ import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
 /**
- * Where Tyrus puts a session's outgoing frames: straight onto the socket, on the thread that
- * sends. {@code sendLock} serialises frames from any number of application threads and the
+ * Where a session's outgoing frames go (ours and Tyrus'): straight onto the socket, on the thread
+ * that sends. {@code sendLock} serialises frames from any number of application threads and the
  * session's own task (pongs, close frames) so that frames never interleave; it is held only while
  * bytes go out, never while the task waits for input. A client that stops reading parks the
  * sender until the write timeout, which fails the send and closes the session.
@@ -35,39 +35,48 @@ final class SessionWriter extends Writer {
 
     @Override
     public void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
-        IOException failure = null;
-        boolean refused = false;
-        sendLock.lock();
         try {
-            if (closeSent) {
-                refused = true;
-            } else {
-                // A frame's first byte: FIN, RSV1-3, opcode; 0x8 is Close. Tyrus hands one frame per write.
-                closeSent = buffer.hasRemaining() && (buffer.get(buffer.position()) & 0x0F) == 0x8;
-                conn.setWriteDeadline(writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0);
-                conn.write(buffer);
-                session.sent();
-            }
+            send(buffer);
         } catch (IOException e) {
-            failure = e;
-        } finally {
-            sendLock.unlock();
-        }
-        if (refused) {
             if (completionHandler != null) {
-                completionHandler.failed(new IOException("the WebSocket session is closing: our close frame was sent"));
+                completionHandler.failed(e);
             }
             return;
         }
-        if (failure != null) {
-            // The socket is unusable (client gone, or not reading): end the session.
-            conn.close();
-            if (completionHandler != null) {
-                completionHandler.failed(failure);
-            }
-        } else if (completionHandler != null) {
+        if (completionHandler != null) {
             completionHandler.completed(buffer);
         }
+    }
+
+    /**
+     * Writes one frame (RFC 6455 section 5.2, server to client: unmasked), whole, on the calling
+     * thread. A failed write closes the connection: the socket is unusable (client gone, or not
+     * reading past the write timeout).
+     *
+     * @throws IOException the write failed, or our close frame already went out
+     */
+    void send(ByteBuffer frame) throws IOException {
+        IOException failure;
+        sendLock.lock();
+        try {
+            if (closeSent) {
+                throw new IOException("the WebSocket session is closing: our close frame was sent");
+            }
+            // A frame's first byte: FIN, RSV1-3, opcode; 0x8 is Close. One frame per call.
+            closeSent = frame.hasRemaining() && (frame.get(frame.position()) & 0x0F) == 0x8;
+            try {
+                conn.setWriteDeadline(writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0);
+                conn.write(frame);
+                session.sent();
+                return;
+            } catch (IOException e) {
+                failure = e;
+            }
+        } finally {
+            sendLock.unlock();
+        }
+        conn.close();
+        throw failure;
     }
 
     /**

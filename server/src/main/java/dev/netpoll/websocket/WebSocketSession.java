@@ -7,16 +7,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.glassfish.tyrus.spi.Connection;
-import org.glassfish.tyrus.spi.ReadHandler;
-import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * One WebSocket session, run by its connection's task: reads in blocking style, parked on the
  * poller between frames with no buffer held; each batch of bytes is vetted and unmasked by
- * {@link FrameCheck} and handed to Tyrus, which assembles messages and calls the endpoint on this task.
+ * {@link FrameCheck} and handed to the session's {@link MessageLayer}, which assembles messages and
+ * calls the endpoint on this task.
  *
- * <p>Closing (RFC 6455 section 7): when the client closes, Tyrus answers and the loop ends. When
+ * <p>Closing (RFC 6455 section 7): when the client closes, the layer answers and the loop ends. When
  * we close (the application, the idle sweep, graceful shutdown), our close frame goes out from
  * the closing thread, behind any send in progress, and the task keeps reading until the client's
  * close frame or the close timeout. A protocol violation closes with its code, reads nothing more
@@ -30,6 +28,7 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  *
  * <p>Threads: {@link #run} and what it calls run on the task; {@code closing}, {@code closeStarted}
  * and the activity clock are written by any thread (senders, the idle sweep, shutdown).
+ * {@code applicationIdleNanos} likewise (the endpoint's {@code setMaxIdleTimeout}).
  */
 public final class WebSocketSession {
 
@@ -37,13 +36,15 @@ public final class WebSocketSession {
 
     private final NetpollServerContainer container;
     private final UpgradedConn conn;
-    /** The handshake's outcome, until the endpoint is open; dropped then (task-owned). */
-    private WebSocketEngine.UpgradeInfo upgrade;
+    /** Opens the endpoint, until it is open; dropped then (task-owned). */
+    private MessageLayer.Opener opener;
     private final String path;
     private final long openedAtMillis = System.currentTimeMillis();
     private final long idleTimeoutNanos;
+    /** The endpoint's own idle timeout ({@code Session.setMaxIdleTimeout}), 0 for none. */
+    private volatile long applicationIdleNanos;
     private final long closeTimeoutNanos;
-    private final FrameCheck check;
+    final FrameCheck check;
     /** permessage-deflate state, or null when not negotiated. */
     private final MessageCompression compression;
     private volatile boolean closing;
@@ -52,16 +53,16 @@ public final class WebSocketSession {
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private volatile CloseReason pendingClose;
     /** Written once by the task before the loop; read by closing threads. */
-    private volatile Connection connection;
+    private volatile MessageLayer layer;
     private volatile long lastActivityNanos = System.nanoTime();
     /** Task-owned: set by the frame check's verdict inside a read. */
     private boolean violated;
 
-    WebSocketSession(NetpollServerContainer container, UpgradedConn conn, WebSocketEngine.UpgradeInfo upgrade,
+    WebSocketSession(NetpollServerContainer container, UpgradedConn conn, MessageLayer.Opener opener,
             String path, MessageCompression compression) {
         this.container = container;
         this.conn = conn;
-        this.upgrade = upgrade;
+        this.opener = opener;
         this.path = path;
         WebSocketSettings settings = container.settings();
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
@@ -76,6 +77,11 @@ public final class WebSocketSession {
         return path;
     }
 
+    /** The message layer once the endpoint is open, else null. */
+    MessageLayer layer() {
+        return layer;
+    }
+
     public long openedAtMillis() {
         return openedAtMillis;
     }
@@ -87,21 +93,21 @@ public final class WebSocketSession {
     /** Runs the session to its end on the connection's task. */
     void run() {
         var writer = new SessionWriter(conn, container.settings().writeTimeout().toNanos(), this);
-        Connection connection;
+        MessageLayer layer;
         try {
-            connection = upgrade.createConnection(writer, reason -> closing());
-            upgrade = null;
+            layer = opener.open(writer, this);
+            opener = null;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + path + " failed to open", e);
             return;
         }
-        this.connection = connection;
+        this.layer = layer;
         CloseReason early = pendingClose;
         if (early != null) {
-            closeNow(connection, early);
+            closeNow(layer, early);
         }
         try {
-            readFrames(connection.getReadHandler(), connection);
+            readFrames(layer);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "WebSocket " + path + " from " + conn.remoteAddress() + ": " + e);
         } catch (RuntimeException e) {
@@ -109,17 +115,18 @@ public final class WebSocketSession {
         } finally {
             if (!closing) {
                 // No closing handshake: the endpoint learns of an abnormal closure (1006).
-                connection.close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection lost"));
+                layer.close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection lost"));
             }
             if (compression != null) {
                 // Here rather than in Tyrus' destroy, which may run on a closing thread or not at all.
+                // A send still in progress on another thread fails once the connection closes.
                 compression.releaseInbound();
                 compression.releaseOutbound();
             }
         }
     }
 
-    private void readFrames(ReadHandler reader, Connection connection) throws IOException {
+    private void readFrames(MessageLayer layer) throws IOException {
         // The HTTP read deadline no longer applies; from here only closing() sets one. Set, then
         // re-check: a close that raced the clear has its deadline restored, and one that comes
         // later sets its own (closing is written after closeDeadline, before the deadline is set).
@@ -134,7 +141,7 @@ public final class WebSocketSession {
                     // At a violation, the valid frames before the bad one are still delivered.
                     ByteBuffer unmasked = check.scan(bytes);
                     if (!closing && unmasked.hasRemaining()) {
-                        reader.handle(unmasked);
+                        layer.handle(unmasked);
                     }
                     violated = check.violated();
                 });
@@ -148,13 +155,13 @@ public final class WebSocketSession {
             if (violated) {
                 // RFC 6455 section 7.1.7: fail the connection; nothing after the bad frame is read.
                 closing = true;
-                connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(check.closeCode()), check.reason()));
+                layer.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(check.closeCode()), check.reason()));
                 conn.linger(); // the client is likely mid-frame: no reset over our close frame
                 return;
             }
             if (compression != null && compression.failure() != 0) {
                 closing = true;
-                connection.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(compression.failure()),
+                layer.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(compression.failure()),
                         compression.failureReason()));
                 conn.linger();
                 return;
@@ -176,14 +183,14 @@ public final class WebSocketSession {
         }
         var why = new CloseReason(code, reason);
         pendingClose = why;
-        Connection current = connection;
+        MessageLayer current = layer;
         if (current != null) {
             Thread.ofVirtual().name("netpoll-ws-close").start(() -> closeNow(current, why));
         }
         // else run() sends it once the endpoint is open
     }
 
-    private void closeNow(Connection current, CloseReason why) {
+    private void closeNow(MessageLayer current, CloseReason why) {
         try {
             current.close(why);
         } catch (RuntimeException e) {
@@ -194,9 +201,26 @@ public final class WebSocketSession {
 
     /** The idle sweep: closes with 1001 if nothing was received or sent for the idle timeout. */
     void closeIfIdle(long now) {
-        if (idleTimeoutNanos > 0 && now - lastActivityNanos >= idleTimeoutNanos) {
+        long idle = now - lastActivityNanos;
+        long own = applicationIdleNanos;
+        if (idleTimeoutNanos > 0 && idle >= idleTimeoutNanos || own > 0 && idle >= own) {
             closeAsync(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
         }
+    }
+
+    /**
+     * The endpoint's idle timeout, checked by the container's sweep beside the server's own; 0
+     * or less for none. Any thread.
+     */
+    void applicationIdleTimeout(long nanos) {
+        applicationIdleNanos = Math.max(0, nanos);
+        if (nanos > 0) {
+            container.sweepFor(nanos);
+        }
+    }
+
+    WebSocketSettings settings() {
+        return container.settings();
     }
 
     /** A frame went out: the session is not idle. Any sending thread. */
@@ -205,7 +229,7 @@ public final class WebSocketSession {
     }
 
     /**
-     * Tyrus has sent or answered a close frame: stop handing it bytes, wait for the client's
+     * The layer has sent or answered a close frame: stop handing it bytes, wait for the client's
      * close frame until the close timeout. Any thread.
      */
     void closing() {

@@ -3,7 +3,6 @@ package dev.netpoll.websocket;
 import dev.netpoll.servlet.NetpollUpgradeHandler;
 import dev.netpoll.servlet.UpgradedWebConnection;
 import jakarta.servlet.http.WebConnection;
-import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * The servlet upgrade handler of a WebSocket handshake: {@code init} runs on the connection's task
@@ -14,7 +13,7 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
 
     private NetpollServerContainer container;
-    private WebSocketEngine.UpgradeInfo upgrade;
+    private MessageLayer.Opener opener;
     private String path;
     private MessageCompression compression;
     /** Set by graceful shutdown (any thread), possibly before the session exists. */
@@ -27,10 +26,10 @@ public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
     private boolean holdsSlot;
 
     /** {@code compression} is the session's permessage-deflate state, or null when not negotiated. */
-    void prepare(NetpollServerContainer container, WebSocketEngine.UpgradeInfo upgrade, String path,
+    void prepare(NetpollServerContainer container, MessageLayer.Opener opener, String path,
             MessageCompression compression) {
         this.container = container;
-        this.upgrade = upgrade;
+        this.opener = opener;
         this.path = path;
         this.compression = compression;
         this.holdsSlot = true;
@@ -40,8 +39,8 @@ public final class WebSocketUpgradeHandler implements NetpollUpgradeHandler {
     public void init(WebConnection connection) {
         try {
             var upgraded = ((UpgradedWebConnection) connection).getUpgradedConn();
-            var opened = new WebSocketSession(container, upgraded, upgrade, path, compression);
-            upgrade = null; // the session owns it now, and drops it once the endpoint is open
+            var opened = new WebSocketSession(container, upgraded, opener, path, compression);
+            opener = null; // the session owns it now, and drops it once the endpoint is open
             session = opened;
             if (goingAway) {
                 opened.goAway();

@@ -1,0 +1,382 @@
+package dev.netpoll.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.DecodeException;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.Extension;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Jakarta WebSocket session of a programmatic endpoint ({@code Endpoint} subclass, no encoders
+ * or decoders), served without Tyrus: Spring's WebSocket support (its handler adapter is such an
+ * endpoint) and {@code ServerEndpointConfig}s take this path. Frames come from the
+ * session's task through {@link InboundMessages}; messages go out on the sending thread through
+ * {@link MessageSender}.
+ *
+ * <p>Closing, once (RFC 6455 section 7): whoever closes first (the application, the server's idle
+ * sweep or shutdown, a protocol violation, or the client's close frame, which is answered with
+ * its own code) sends the one close frame, unless the connection is already lost (1006); the
+ * endpoint's {@code onClose} runs once, with the reason of that first close.
+ *
+ * <p>Threads: handlers and {@code onOpen} run on the session's task; sends, {@code close} and the
+ * settings may come from any thread. {@code open}, {@code closeStarted} and {@code closeReported}
+ * are atomic; the settings are volatile.
+ */
+final class EndpointSession implements Session, MessageLayer {
+
+    private static final System.Logger LOG = System.getLogger(EndpointSession.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final String id = Long.toHexString(IDS.incrementAndGet());
+    private final NetpollServerContainer container;
+    private final WebSocketSession socket;
+    private final ServerEndpointConfig config;
+    private final Endpoint endpoint;
+    private final HandshakeDetails handshake;
+    /** permessage-deflate state, or null when not negotiated. */
+    private final MessageCompression compression;
+    private final MessageSender sender;
+    private final EndpointHandlers handlers = new EndpointHandlers();
+    private final InboundMessages inbound;
+    private final Map<String, Object> userProperties;
+    private final BasicRemote basic;
+    private final AsyncRemote async;
+    private volatile boolean open = true;
+    /** Set by whoever sends (or gives up sending) our close frame. */
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final AtomicBoolean closeReported = new AtomicBoolean();
+    private volatile long maxIdleTimeoutMillis;
+    private volatile int maxTextMessageSize;
+    private volatile int maxBinaryMessageSize;
+
+    private EndpointSession(NetpollServerContainer container, WebSocketSession socket, SessionWriter writer,
+            ServerEndpointConfig config, Endpoint endpoint, HandshakeDetails handshake, MessageCompression compression) {
+        this.container = container;
+        this.socket = socket;
+        this.config = config;
+        this.endpoint = endpoint;
+        this.handshake = handshake;
+        this.compression = compression;
+        this.sender = new MessageSender(writer, compression);
+        this.inbound = new InboundMessages(this, handlers, compression, socket.check);
+        this.userProperties = new ConcurrentHashMap<>(handshake.userProperties());
+        this.basic = new BasicRemote(this, sender);
+        this.async = new AsyncRemote(basic);
+        this.maxTextMessageSize = container.getDefaultMaxTextMessageBufferSize();
+        this.maxBinaryMessageSize = container.getDefaultMaxBinaryMessageBufferSize();
+    }
+
+    /** Opens {@code endpoint} on the session's task once the 101 is out. */
+    static MessageLayer.Opener opener(NetpollServerContainer container, ServerEndpointConfig config, Endpoint endpoint,
+            HandshakeDetails handshake, MessageCompression compression) {
+        return (writer, socket) -> {
+            var session = new EndpointSession(container, socket, writer, config, endpoint, handshake, compression);
+            long idle = container.getDefaultMaxSessionIdleTimeout();
+            if (idle > 0) {
+                session.setMaxIdleTimeout(idle);
+            }
+            try {
+                endpoint.onOpen(session, config);
+            } catch (RuntimeException e) {
+                session.failed(e);
+                session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "the endpoint failed to open"));
+            }
+            return session;
+        };
+    }
+
+    // MessageLayer, the session's task side
+
+    @Override
+    public void handle(ByteBuffer frames) {
+        inbound.handle(frames);
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        open = false;
+        if (closeStarted.compareAndSet(false, true)) {
+            int code = reason.getCloseCode().getCode();
+            // 1006 and 1015 report a connection lost or a TLS failure: never sent (section 7.4.1).
+            if (code != 1006 && code != 1015) {
+                sendClose(code == 1005 ? EMPTY : closePayload(code, reason.getReasonPhrase()));
+            }
+            socket.closing();
+        }
+        reportClose(reason);
+    }
+
+    /** The client's close frame: answered with its code unless we closed first (section 5.5.1). */
+    void closeReceived(int code, String reason) {
+        open = false;
+        if (closeStarted.compareAndSet(false, true)) {
+            sendClose(code == 1005 ? EMPTY : closePayload(code, ""));
+        }
+        socket.closing();
+        reportClose(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+    }
+
+    private void sendClose(ByteBuffer payload) {
+        try {
+            sender.sendControl(MessageSender.CLOSE, payload);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "WebSocket " + socket.path() + ": close frame not sent: " + e);
+        }
+    }
+
+    private static ByteBuffer closePayload(int code, String reason) {
+        byte[] text = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+        // Section 5.5: a control frame's payload is at most 125 bytes, the code's two included.
+        int length = Math.min(text.length, 123);
+        while (length > 0 && length < text.length && (text[length] & 0xC0) == 0x80) {
+            length--; // cut on a character boundary
+        }
+        return ByteBuffer.allocate(2 + length).putShort((short) code).put(text, 0, length).flip();
+    }
+
+    private void reportClose(CloseReason reason) {
+        if (closeReported.compareAndSet(false, true)) {
+            try {
+                endpoint.onClose(this, reason);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + socket.path() + " failed in onClose", e);
+            }
+        }
+    }
+
+    void pinged(ByteBuffer payload) {
+        if (!closeStarted.get()) {
+            try {
+                sender.sendControl(MessageSender.PONG, payload);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "WebSocket " + socket.path() + ": pong not sent: " + e);
+            }
+        }
+    }
+
+    void ponged(byte[] payload) {
+        EndpointHandlers.Registered handler = handlers.pong();
+        if (handler != null) {
+            ByteBuffer data = ByteBuffer.wrap(payload);
+            deliver(handler, (PongMessage) () -> data, true);
+        }
+    }
+
+    /** Hands {@code message} to {@code handler} on the session's task; what it throws goes to onError. */
+    @SuppressWarnings("unchecked")
+    void deliver(EndpointHandlers.Registered handler, Object message, boolean last) {
+        try {
+            if (handler.partial()) {
+                ((MessageHandler.Partial<Object>) handler.handler()).onMessage(message, last);
+            } else {
+                ((MessageHandler.Whole<Object>) handler.handler()).onMessage(message);
+            }
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            failed(e);
+        }
+    }
+
+    void decodeFailed(DecodeException e) {
+        failed(e);
+    }
+
+    private void failed(Throwable e) {
+        try {
+            endpoint.onError(this, e);
+        } catch (RuntimeException again) {
+            again.addSuppressed(e);
+            LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + socket.path() + " failed in onError", again);
+        }
+    }
+
+    void checkOpen() {
+        if (!open) {
+            throw new IllegalStateException("the WebSocket session " + id + " is closed");
+        }
+    }
+
+    // jakarta.websocket.Session
+
+    @Override
+    public WebSocketContainer getContainer() {
+        return container;
+    }
+
+    @Override
+    public void addMessageHandler(MessageHandler handler) {
+        handlers.add(handler);
+    }
+
+    @Override
+    public <T> void addMessageHandler(Class<T> type, MessageHandler.Whole<T> handler) {
+        handlers.add(handler, type, false);
+    }
+
+    @Override
+    public <T> void addMessageHandler(Class<T> type, MessageHandler.Partial<T> handler) {
+        handlers.add(handler, type, true);
+    }
+
+    @Override
+    public Set<MessageHandler> getMessageHandlers() {
+        return handlers.all();
+    }
+
+    @Override
+    public void removeMessageHandler(MessageHandler handler) {
+        handlers.remove(handler);
+    }
+
+    @Override
+    public String getProtocolVersion() {
+        return "13";
+    }
+
+    @Override
+    public String getNegotiatedSubprotocol() {
+        return handshake.subprotocol();
+    }
+
+    @Override
+    public List<Extension> getNegotiatedExtensions() {
+        return compression == null ? List.of() : List.of(NetpollServerContainer.DEFLATE);
+    }
+
+    @Override
+    public boolean isSecure() {
+        return handshake.secure();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public long getMaxIdleTimeout() {
+        return maxIdleTimeoutMillis;
+    }
+
+    @Override
+    public void setMaxIdleTimeout(long milliseconds) {
+        maxIdleTimeoutMillis = milliseconds;
+        socket.applicationIdleTimeout(milliseconds > 0 ? TimeUnit.MILLISECONDS.toNanos(milliseconds) : 0);
+    }
+
+    @Override
+    public void setMaxBinaryMessageBufferSize(int length) {
+        maxBinaryMessageSize = length;
+        limitsChanged();
+    }
+
+    @Override
+    public int getMaxBinaryMessageBufferSize() {
+        return maxBinaryMessageSize;
+    }
+
+    @Override
+    public void setMaxTextMessageBufferSize(int length) {
+        maxTextMessageSize = length;
+        limitsChanged();
+    }
+
+    @Override
+    public int getMaxTextMessageBufferSize() {
+        return maxTextMessageSize;
+    }
+
+    private void limitsChanged() {
+        socket.check.limits(maxTextMessageSize, maxBinaryMessageSize);
+        if (compression != null) {
+            compression.limits(maxTextMessageSize, maxBinaryMessageSize);
+        }
+    }
+
+    @Override
+    public RemoteEndpoint.Async getAsyncRemote() {
+        return async;
+    }
+
+    @Override
+    public RemoteEndpoint.Basic getBasicRemote() {
+        return basic;
+    }
+
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public void close() {
+        close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, ""));
+    }
+
+    @Override
+    public URI getRequestURI() {
+        return handshake.requestUri();
+    }
+
+    @Override
+    public Map<String, List<String>> getRequestParameterMap() {
+        return handshake.parameters();
+    }
+
+    @Override
+    public String getQueryString() {
+        return handshake.queryString();
+    }
+
+    @Override
+    public Map<String, String> getPathParameters() {
+        return handshake.pathParameters();
+    }
+
+    @Override
+    public Map<String, Object> getUserProperties() {
+        return userProperties;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+        return handshake.principal();
+    }
+
+    /** The open sessions of the same endpoint (same class and path), this one included. */
+    @Override
+    public Set<Session> getOpenSessions() {
+        Set<Session> same = new HashSet<>();
+        for (WebSocketSession each : container.sessions()) {
+            if (each.layer() instanceof EndpointSession other && other.open
+                    && other.config.getEndpointClass() == config.getEndpointClass()
+                    && other.config.getPath().equals(config.getPath())) {
+                same.add(other);
+            }
+        }
+        return same;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket session " + id + " on " + socket.path();
+    }
+}
