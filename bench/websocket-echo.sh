@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The WebSocket benchmark: Spring's WebSocket echo handler (bench/websocket) on Netpoll, Tomcat and
 # Jetty (both with spring.threads.virtual.enabled=true), all three started at once and pinned to
-# core 1 while the Java client (bench/WsEchoLoad.java, one virtual thread per session) drives one
-# at a time from core 0:
+# core 1 while a client on core 0 drives one at a time: the echo load from Go (bench/go-ws-echo, a
+# goroutine per session, GOMAXPROCS=1), the idle sessions from bench/WsEchoLoad.java:
 #   - echo round-trips per second, 32-byte text messages, at each of $ECHO_CONNS sessions, with the
 #     server's CPU time per round-trip: $ROUNDS rounds over every server and count, medians compared;
 #   - memory per idle session: after 10,000 more sessions opened and closed (the upgrade path
@@ -33,6 +33,14 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 jar="$root/bench/websocket/target/netpoll-bench-websocket.jar"
 client=("$java" "$root/bench/WsEchoLoad.java")
+# The echo load comes from Go: the JDK client spent about 10 us of its core per round-trip, as
+# much as the servers it measured, so every server looked as fast as the client (measured on this
+# machine: the Go client spends 7 us, most of it the kernel's loopback TCP, which is the client
+# side's share of every round-trip whoever the server is).
+install_tools
+cp -r "$root/bench/go-ws-echo" "$work/go-ws-echo"
+(cd "$work/go-ws-echo" && { [ -f go.mod ] || go mod init peer >/dev/null 2>&1; } && go build -o go-ws-echo .)
+echo_client=(env GOMAXPROCS=1 "$work/go-ws-echo/go-ws-echo")
 ulimit -n 20000
 
 port=18481
@@ -66,14 +74,14 @@ done
 trap 'for n in "${!pids[@]}"; do kill "${pids[$n]}" 2>/dev/null || true; done' EXIT
 for name in $SERVERS; do
   wait_port "${ports[$name]}" || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
-  taskset -c 0 "${client[@]}" echo "${ports[$name]}" 100 "$WARMUP" >/dev/null
+  taskset -c 0 "${echo_client[@]}" "${ports[$name]}" 100 "$WARMUP" >/dev/null
 done
 for round in $(seq 1 "$ROUNDS"); do
   for conns in $ECHO_CONNS; do
     for name in $SERVERS; do
       pid=${pids[$name]}
       t0=$(cpu_ticks "$pid")
-      rps=$(taskset -c 0 "${client[@]}" echo "${ports[$name]}" "$conns" "$DURATION" | awk '/roundtrips/ {print $2}')
+      rps=$(taskset -c 0 "${echo_client[@]}" "${ports[$name]}" "$conns" "$DURATION" | awk '/roundtrips/ {print $2}')
       t1=$(cpu_ticks "$pid")
       cpu=$(us_per_request "$t0" "$t1" "$(awk -v r="$rps" -v d="$DURATION" 'BEGIN {printf "%d", r * d}')")
       threads=$(status_field "$pid" Threads)
@@ -122,7 +130,8 @@ out="$root/bench/results/websocket-$stamp.md"
   echo "# WebSocket echo benchmark, $stamp"
   echo
   echo "Spring's WebSocket echo handler (\`bench/websocket\`) on each server, pinned to core 1 (\`taskset -c 1\`);"
-  echo "the client (\`bench/WsEchoLoad.java\`, a virtual thread per session, 32-byte text messages) on core 0."
+  echo "the echo client (\`bench/go-ws-echo\`, a goroutine per session, GOMAXPROCS=1, 32-byte text messages) on core 0;"
+  echo "idle sessions opened by \`bench/WsEchoLoad.java\` (a virtual thread per session), also on core 0."
   echo "All three servers up at once, one measured at a time. Warm-up ${WARMUP}s, measured ${DURATION}s per round."
   echo "Tomcat and Jetty with \`spring.threads.virtual.enabled=true\`."
   echo "JVM: $("$java" -version 2>&1 | head -1); -Xms512m -Xmx512m."
