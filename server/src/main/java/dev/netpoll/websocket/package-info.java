@@ -4,8 +4,13 @@
  * {@code jakarta.websocket.server.ServerContainer} servlet-context attribute; a handshake upgrades
  * the servlet request ({@code HttpServletRequest.upgrade}) and the connection's own task then
  * reads frames in blocking style ({@link dev.netpoll.websocket.WebSocketSession}), parked on the
- * poller between them. Eclipse Tyrus' core supplies the API surface (endpoints, encoders,
- * decoders, message assembly); sockets, threads, limits and the RFC 6455 frame rules Tyrus does
- * not enforce ({@link dev.netpoll.websocket.FrameCheck}) are ours.
+ * poller between them, each batch vetted and unmasked by {@link dev.netpoll.websocket.FrameCheck}.
+ *
+ * <p>Above the frames, two message layers: programmatic endpoints without encoders or decoders
+ * (Spring's handler adapter, which carries every {@code WebSocketHandler}, STOMP and SockJS
+ * session, is one) get the container's own {@code Session}
+ * ({@link dev.netpoll.websocket.EndpointSession}); annotated endpoints and endpoints with coders
+ * get Eclipse Tyrus' core, which also runs every opening handshake (origin, sub-protocol and
+ * extension negotiation, the configurator's {@code modifyHandshake}).
  */
 package dev.netpoll.websocket;
