@@ -45,14 +45,14 @@ final class BasicRemote implements RemoteEndpoint.Basic {
     public void sendText(String partialMessage, boolean isLast) throws IOException {
         require(partialMessage);
         session.checkOpen();
-        sender.sendPart(MessageSender.TEXT, ByteBuffer.wrap(partialMessage.getBytes(StandardCharsets.UTF_8)), isLast);
+        sender.sendTextPart(partialMessage, isLast);
     }
 
     @Override
     public void sendBinary(ByteBuffer partialByte, boolean isLast) throws IOException {
         require(partialByte);
         session.checkOpen();
-        sender.sendPart(MessageSender.BINARY, partialByte.duplicate(), isLast);
+        sender.sendBinaryPart(partialByte.duplicate(), isLast);
     }
 
     @Override
@@ -112,10 +112,8 @@ final class BasicRemote implements RemoteEndpoint.Basic {
                 }
                 buffer.append(chars, offset, length);
                 if (buffer.length() >= PART) {
-                    // A surrogate pair is never split between two parts: each part is encoded on its own.
-                    int cut = Character.isHighSurrogate(buffer.charAt(buffer.length() - 1)) ? buffer.length() - 1 : buffer.length();
-                    sendText(buffer.substring(0, cut), false);
-                    buffer.delete(0, cut);
+                    sendText(buffer.toString(), false); // a pair split at the end is held by the sender
+                    buffer.setLength(0);
                 }
             }
 

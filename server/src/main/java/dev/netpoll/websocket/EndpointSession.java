@@ -19,7 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,7 +79,8 @@ final class EndpointSession implements Session, MessageLayer {
         this.compression = compression;
         this.sender = new MessageSender(writer, compression);
         this.inbound = new InboundMessages(this, handlers, compression, socket.check);
-        this.userProperties = new ConcurrentHashMap<>(handshake.userProperties());
+        // Synchronised, not concurrent: applications store null values (an absent HTTP session).
+        this.userProperties = Collections.synchronizedMap(new HashMap<>(handshake.userProperties()));
         this.basic = new BasicRemote(this, sender);
         this.async = new AsyncRemote(basic);
         this.maxTextMessageSize = container.getDefaultMaxTextMessageBufferSize();
@@ -111,15 +113,22 @@ final class EndpointSession implements Session, MessageLayer {
         inbound.handle(frames);
     }
 
+    /**
+     * The first close wins: it sends the close frame and is the reason {@code onClose} reports.
+     * 1006 and 1015 report a connection lost or a TLS failure and are never sent (section
+     * 7.4.1): the connection is dropped at once, as no close frame could be answered.
+     */
     @Override
     public void close(CloseReason reason) {
         open = false;
-        if (closeStarted.compareAndSet(false, true)) {
-            int code = reason.getCloseCode().getCode();
-            // 1006 and 1015 report a connection lost or a TLS failure: never sent (section 7.4.1).
-            if (code != 1006 && code != 1015) {
-                sendClose(code == 1005 ? EMPTY : closePayload(code, reason.getReasonPhrase()));
-            }
+        if (!closeStarted.compareAndSet(false, true)) {
+            return;
+        }
+        int code = reason.getCloseCode().getCode();
+        if (code == 1006 || code == 1015) {
+            socket.abort();
+        } else {
+            sendClose(code == 1005 ? EMPTY : closePayload(code, reason.getReasonPhrase()));
             socket.closing();
         }
         reportClose(reason);
@@ -130,9 +139,11 @@ final class EndpointSession implements Session, MessageLayer {
         open = false;
         if (closeStarted.compareAndSet(false, true)) {
             sendClose(code == 1005 ? EMPTY : closePayload(code, ""));
+            socket.closing();
+            reportClose(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } else {
+            socket.closing();
         }
-        socket.closing();
-        reportClose(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
     }
 
     private void sendClose(ByteBuffer payload) {
@@ -365,6 +376,9 @@ final class EndpointSession implements Session, MessageLayer {
     @Override
     public Set<Session> getOpenSessions() {
         Set<Session> same = new HashSet<>();
+        if (open) {
+            same.add(this); // also while onOpen runs, before the session is listed
+        }
         for (WebSocketSession each : container.sessions()) {
             if (each.layer() instanceof EndpointSession other && other.open
                     && other.config.getEndpointClass() == config.getEndpointClass()

@@ -61,7 +61,7 @@ final class InboundMessages {
     }
 
     void handle(ByteBuffer in) {
-        while (in.hasRemaining() && !stopped()) {
+        while (in.hasRemaining() && !stopped() && session.isOpen()) {
             if (!inFrame) {
                 readHeader(in);
                 if (payloadLeft == 0) {
@@ -77,8 +77,13 @@ final class InboundMessages {
                 endFrame(payload, false);
                 continue;
             }
+            // Grown as bytes arrive: a frame that declares a large length and then trickles
+            // costs what has arrived, not its declared size.
             if (frameBytes == null) {
-                frameBytes = new byte[(int) payloadLeft];
+                frameBytes = new byte[(int) Math.min(payloadLeft, Math.max(n, 1024))];
+            } else if (frameBytes.length - frameFill < n) {
+                frameBytes = Arrays.copyOf(frameBytes, (int) Math.min(frameFill + payloadLeft,
+                        Math.max((long) frameFill + n, frameBytes.length * 2L)));
             }
             in.get(frameBytes, frameFill, n);
             frameFill += n;
@@ -95,6 +100,7 @@ final class InboundMessages {
     /**
      * A violation found here or a failed decompression ends reading: nothing after it is
      * delivered. (One {@link FrameCheck} found ends the bytes it hands over, which are all valid.)
+     * So does a closed session (the loop's other condition): no handler runs after onClose.
      */
     private boolean stopped() {
         return violated || compression != null && compression.failure() != 0;

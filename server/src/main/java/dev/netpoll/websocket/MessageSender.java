@@ -30,6 +30,11 @@ final class MessageSender {
     private final ReentrantLock messageLock = new ReentrantLock();
     /** Guarded by messageLock: the opcode of the message being sent in parts, 0 when none. */
     private int partial;
+    /**
+     * Guarded by messageLock: a high surrogate that ended the last text part, held for the next
+     * one, since half a pair cannot be encoded on its own. 0 when none.
+     */
+    private char heldSurrogate;
 
     MessageSender(SessionWriter writer, MessageCompression compression) {
         this.writer = writer;
@@ -49,19 +54,44 @@ final class MessageSender {
         }
     }
 
-    /** Sends one part of a text or binary message; {@code last} ends it. */
-    void sendPart(int opcode, ByteBuffer payload, boolean last) throws IOException {
+    /** Sends one part of a binary message; {@code last} ends it. */
+    void sendBinaryPart(ByteBuffer payload, boolean last) throws IOException {
         messageLock.lock();
         try {
-            if (partial != 0 && partial != opcode) {
-                throw new IllegalStateException("a " + (partial == TEXT ? "text" : "binary")
-                        + " message is being sent in parts; it must end before another kind begins");
-            }
-            sendData(partial == 0 ? opcode : 0, last, payload);
-            partial = last ? 0 : opcode;
+            sendPart(BINARY, payload, last);
         } finally {
             messageLock.unlock();
         }
+    }
+
+    /** Sends one part of a text message; {@code last} ends it. A surrogate pair may straddle two parts. */
+    void sendTextPart(String text, boolean last) throws IOException {
+        messageLock.lock();
+        try {
+            if (partial == BINARY) {
+                throw new IllegalStateException("a binary message is being sent in parts; it must end before a text one begins");
+            }
+            String whole = heldSurrogate != 0 ? heldSurrogate + text : text;
+            char held = 0;
+            if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
+                held = whole.charAt(whole.length() - 1);
+                whole = whole.substring(0, whole.length() - 1);
+            }
+            sendPart(TEXT, ByteBuffer.wrap(whole.getBytes(java.nio.charset.StandardCharsets.UTF_8)), last);
+            heldSurrogate = held;
+        } finally {
+            messageLock.unlock();
+        }
+    }
+
+    /** Under messageLock. */
+    private void sendPart(int opcode, ByteBuffer payload, boolean last) throws IOException {
+        if (partial != 0 && partial != opcode) {
+            throw new IllegalStateException("a " + (partial == TEXT ? "text" : "binary")
+                    + " message is being sent in parts; it must end before another kind begins");
+        }
+        sendData(partial == 0 ? opcode : 0, last, payload);
+        partial = last ? 0 : opcode;
     }
 
     private void sendData(int opcode, boolean fin, ByteBuffer payload) throws IOException {

@@ -67,6 +67,8 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
     private final ReentrantLock sweepLock = new ReentrantLock();
     /** The shortest period the sweep runs at so far; Long.MAX_VALUE before it starts. Guarded by sweepLock. */
     private long sweepPeriodNanos = Long.MAX_VALUE;
+    /** The sweep's schedule, replaced when a shorter period is needed. Guarded by sweepLock. */
+    private java.util.concurrent.ScheduledFuture<?> sweep;
     private volatile long asyncSendTimeout = -1;
     private volatile long defaultMaxSessionIdleTimeout;
     private volatile int maxBinaryMessageSize;
@@ -172,8 +174,8 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
      * Makes sure the idle sweep runs often enough for an idle timeout of {@code timeoutNanos}:
      * a quarter of it, at least 10 ms. One sweep for all sessions rather than a timer each: a
      * session's own read cannot be woken early on every transport (see WebSocketSession), and a
-     * sweep costs nothing per idle session. A shorter timeout (an endpoint's) adds a faster
-     * schedule to the same timer thread.
+     * sweep costs nothing per idle session. A shorter timeout (an endpoint's) replaces the
+     * schedule with a faster one.
      */
     void sweepFor(long timeoutNanos) {
         long period = Math.max(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
@@ -188,7 +190,10 @@ public final class NetpollServerContainer extends BaseContainer implements Serve
                 timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netpoll-ws-idle-sweep").factory());
                 sweeper = timer;
             }
-            timer.scheduleWithFixedDelay(this::sweepIdle, period, period, TimeUnit.NANOSECONDS);
+            if (sweep != null) {
+                sweep.cancel(false);
+            }
+            sweep = timer.scheduleWithFixedDelay(this::sweepIdle, period, period, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the container shut down: no session outlives it
         } finally {

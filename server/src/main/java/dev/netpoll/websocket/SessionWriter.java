@@ -80,12 +80,17 @@ final class SessionWriter extends Writer {
     }
 
     /**
-     * Waits until a send in progress on another thread is out, so that a close frame follows the
-     * messages already being written.
+     * Waits, at most {@code nanos}, until a send in progress on another thread is out, so that
+     * the connection does not close under it.
      */
-    void awaitSendsInFlight() {
-        sendLock.lock();
-        sendLock.unlock();
+    void awaitSendsInFlight(long nanos) {
+        try {
+            if (sendLock.tryLock(nanos, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                sendLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Tyrus is done with the connection: the session's task stops reading soon. */

@@ -116,6 +116,10 @@ public final class WebSocketSession {
             if (!closing) {
                 // No closing handshake: the endpoint learns of an abnormal closure (1006).
                 layer.close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "connection lost"));
+            } else {
+                // A close frame (or a message before it) another thread is still writing goes out
+                // before the connection closes, within the close timeout.
+                writer.awaitSendsInFlight(closeTimeoutNanos);
             }
             if (compression != null) {
                 // Here rather than in Tyrus' destroy, which may run on a closing thread or not at all.
@@ -238,6 +242,12 @@ public final class WebSocketSession {
             closing = true;
             conn.setReadDeadline(closeDeadline);
         }
+    }
+
+    /** Drops the connection without a closing handshake (an endpoint closing with 1006 or 1015). Any thread. */
+    void abort() {
+        closing = true;
+        conn.close();
     }
 
     /** Graceful shutdown: closes the session with 1001 after the sends in flight. Any thread. */
