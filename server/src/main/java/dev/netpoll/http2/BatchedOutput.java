@@ -294,6 +294,9 @@ final class BatchedOutput {
                 conn.write(batch);
             } catch (Throwable e) {
                 buffers.release(batch);
+                // Before the failure is published: a writer that learns of it finds the
+                // connection closed, as on every other path that closes the output.
+                conn.close();
                 lock.lock();
                 try {
                     // One step: no writer may see "no flusher" before it sees "closed", or a
@@ -304,7 +307,6 @@ final class BatchedOutput {
                 } finally {
                     lock.unlock();
                 }
-                conn.close();
                 onFailure.run();
                 if (e instanceof Error error) {
                     throw error;
