@@ -13,15 +13,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A connection's outgoing bytes, gathered into batches that one flusher task at a time writes.
  * Go's server writes frames into a buffered writer and flushes when its queue of frames runs dry;
- * this is the same for writers on many tasks. Writers append frames and go on; the append that
- * finds no flusher running starts one, and a started task runs after the tasks that are already
+ * this is the same for writers on many tasks. Writers append frames and go on; the end of a frame
+ * that finds no flusher running starts one (never its middle: a batch holding half a frame would
+ * cost a second write, and a close between the two would leave the half on the wire), and a started task runs after the tasks that are already
  * runnable, so on a busy carrier the frames of every stream that ran meanwhile leave in one write
  * (one syscall, one TLS record) instead of one write per frame.
  *
  * <p>The batch's states, all guarded by {@code lock}:
  *
  * <pre>
- *   empty   (pending == null, !flushing) --append--> filling (pending != null, flushing)
+ *   empty   (pending == null, !flushing) --a frame appended--> filling (pending != null, flushing)
  *   filling --the flusher takes pending--> writing (pending == null until the next append)
  *   writing --the write ends--> the flusher takes whatever was appended meanwhile, or, finding
  *           nothing, clears flushing: empty
@@ -95,8 +96,17 @@ final class BatchedOutput {
         return true;
     }
 
+    /** Ends the frame begun by {@link #beginFrame}: the batch holding it may go out now. */
     void endFrame() {
-        frameLock.unlock();
+        lock.lock();
+        try {
+            startFlusher();
+        } catch (IOException e) {
+            // startFlusher closed the output and the connection: the next append or flush says so.
+        } finally {
+            lock.unlock();
+            frameLock.unlock();
+        }
     }
 
     /** Appends a frame header (section 4.1); the caller holds the frame. */
@@ -135,7 +145,6 @@ final class BatchedOutput {
                 // whole frame: one that spans many batches to a slow but reading client goes on.
                 deadline = 0;
             }
-            startFlusher();
         } finally {
             lock.unlock();
         }

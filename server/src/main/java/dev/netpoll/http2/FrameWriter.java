@@ -247,7 +247,9 @@ final class FrameWriter {
         flowLock.lock();
         try {
             for (;;) {
-                if (closed) {
+                // The output closes (a failed write) a moment before its failure callback marks
+                // this writer closed: a stream that saw the one must not get window after it.
+                if (closed || output.isClosed()) {
                     throw new ClientAbortException("HTTP/2 connection closed");
                 }
                 stream.checkWritable();

@@ -22,7 +22,9 @@ import java.util.Set;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,6 +67,14 @@ final class EndpointSession implements Session, MessageLayer {
     /** Set by whoever sends (or gives up sending) our close frame. */
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean closeReported = new AtomicBoolean();
+    /** Counted down once the first closer's close frame went out, failed or was not to be sent. */
+    private final CountDownLatch closeDone = new CountDownLatch(1);
+    /**
+     * Held while the endpoint runs on the task (onOpen, a handler, onError) and while onClose
+     * runs: onClose never overlaps a handler, and no handler starts after it. Never held across
+     * a send of our own (the close frame goes out first), only across the application's code.
+     */
+    private final ReentrantLock dispatchLock = new ReentrantLock();
     private volatile long maxIdleTimeoutMillis;
     private volatile int maxTextMessageSize;
     private volatile int maxBinaryMessageSize;
@@ -96,11 +106,14 @@ final class EndpointSession implements Session, MessageLayer {
             if (idle > 0) {
                 session.setMaxIdleTimeout(idle);
             }
+            session.dispatchLock.lock();
             try {
                 endpoint.onOpen(session, config);
             } catch (RuntimeException e) {
                 session.failed(e);
                 session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "the endpoint failed to open"));
+            } finally {
+                session.dispatchLock.unlock();
             }
             return session;
         };
@@ -125,21 +138,38 @@ final class EndpointSession implements Session, MessageLayer {
             return;
         }
         int code = reason.getCloseCode().getCode();
-        if (code == 1006 || code == 1015) {
-            socket.abort();
-        } else {
-            sendClose(code == 1005 ? EMPTY : closePayload(code, reason.getReasonPhrase()));
-            socket.closing();
+        try {
+            if (code == 1006 || code == 1015) {
+                socket.abort();
+            } else {
+                sendClose(code == 1005 ? EMPTY : closePayload(code, reason.getReasonPhrase()));
+                socket.closing();
+            }
+        } finally {
+            closeDone.countDown();
         }
         reportClose(reason);
+    }
+
+    @Override
+    public void awaitCloseSent(long nanos) {
+        try {
+            closeDone.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The client's close frame: answered with its code unless we closed first (section 5.5.1). */
     void closeReceived(int code, String reason) {
         open = false;
         if (closeStarted.compareAndSet(false, true)) {
-            sendClose(code == 1005 ? EMPTY : closePayload(code, ""));
-            socket.closing();
+            try {
+                sendClose(code == 1005 ? EMPTY : closePayload(code, ""));
+                socket.closing();
+            } finally {
+                closeDone.countDown();
+            }
             reportClose(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } else {
             socket.closing();
@@ -166,10 +196,13 @@ final class EndpointSession implements Session, MessageLayer {
 
     private void reportClose(CloseReason reason) {
         if (closeReported.compareAndSet(false, true)) {
+            dispatchLock.lock();
             try {
                 endpoint.onClose(this, reason);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + socket.path() + " failed in onClose", e);
+            } finally {
+                dispatchLock.unlock();
             }
         }
     }
@@ -195,7 +228,11 @@ final class EndpointSession implements Session, MessageLayer {
     /** Hands {@code message} to {@code handler} on the session's task; what it throws goes to onError. */
     @SuppressWarnings("unchecked")
     void deliver(EndpointHandlers.Registered handler, Object message, boolean last) {
+        dispatchLock.lock();
         try {
+            if (!open) {
+                return; // closed (possibly by another thread) since the frame was read
+            }
             if (handler.partial()) {
                 ((MessageHandler.Partial<Object>) handler.handler()).onMessage(message, last);
             } else {
@@ -203,11 +240,20 @@ final class EndpointSession implements Session, MessageLayer {
             }
         } catch (RuntimeException | LinkageError | AssertionError e) {
             failed(e);
+        } finally {
+            dispatchLock.unlock();
         }
     }
 
     void decodeFailed(DecodeException e) {
-        failed(e);
+        dispatchLock.lock();
+        try {
+            if (open) {
+                failed(e);
+            }
+        } finally {
+            dispatchLock.unlock();
+        }
     }
 
     private void failed(Throwable e) {

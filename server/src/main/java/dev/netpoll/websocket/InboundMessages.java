@@ -61,7 +61,7 @@ final class InboundMessages {
     }
 
     void handle(ByteBuffer in) {
-        while (in.hasRemaining() && !stopped() && session.isOpen()) {
+        while (in.hasRemaining() && !stopped()) {
             if (!inFrame) {
                 readHeader(in);
                 if (payloadLeft == 0) {
@@ -100,7 +100,8 @@ final class InboundMessages {
     /**
      * A violation found here or a failed decompression ends reading: nothing after it is
      * delivered. (One {@link FrameCheck} found ends the bytes it hands over, which are all valid.)
-     * So does a closed session (the loop's other condition): no handler runs after onClose.
+     * Once the session is closed, frames are still parsed, for the client's close frame, but no
+     * data reaches a handler ({@link #dataFrame}, and {@code EndpointSession.deliver} again).
      */
     private boolean stopped() {
         return violated || compression != null && compression.failure() != 0;
@@ -166,6 +167,9 @@ final class InboundMessages {
     }
 
     private void dataFrame(ByteBuffer payload, boolean owned) {
+        if (!session.isOpen()) {
+            return;
+        }
         boolean first = opcode != 0;
         if (first) {
             messageOpcode = opcode;

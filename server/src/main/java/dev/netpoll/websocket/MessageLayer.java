@@ -22,6 +22,13 @@ interface MessageLayer {
      */
     void close(CloseReason reason);
 
+    /**
+     * Waits, at most {@code nanos}, until the close frame of whoever closed first has gone out (or
+     * failed), so that the connection does not close under it. Session's task.
+     */
+    default void awaitCloseSent(long nanos) {
+    }
+
     /** Opens the endpoint on the session's task and returns what reads its frames. */
     @FunctionalInterface
     interface Opener {

@@ -119,6 +119,7 @@ public final class WebSocketSession {
             } else {
                 // A close frame (or a message before it) another thread is still writing goes out
                 // before the connection closes, within the close timeout.
+                layer.awaitCloseSent(closeTimeoutNanos);
                 writer.awaitSendsInFlight(closeTimeoutNanos);
             }
             if (compression != null) {
@@ -160,6 +161,7 @@ public final class WebSocketSession {
                 // RFC 6455 section 7.1.7: fail the connection; nothing after the bad frame is read.
                 closing = true;
                 layer.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(check.closeCode()), check.reason()));
+                layer.awaitCloseSent(closeTimeoutNanos); // another thread may have closed first
                 conn.linger(); // the client is likely mid-frame: no reset over our close frame
                 return;
             }
@@ -167,10 +169,13 @@ public final class WebSocketSession {
                 closing = true;
                 layer.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(compression.failure()),
                         compression.failureReason()));
+                layer.awaitCloseSent(closeTimeoutNanos);
                 conn.linger();
                 return;
             }
-            if (closing && check.closeFrameSeen()) {
+            if (closing && (check.closeFrameSeen() || System.nanoTime() - closeDeadline >= 0)) {
+                // The handshake is done, or the client kept sending past the close timeout: a
+                // read that fills the buffer never waits, so its deadline is checked here too.
                 return;
             }
         }

@@ -195,6 +195,29 @@ class EndpointSessionTest {
     }
 
     @Test
+    void clientThatKeepsSendingAfterOurCloseIsCutOffAtTheCloseTimeout() throws Exception {
+        try (RawClient client = open("/closer?flood")) {
+            client.send(RawClient.text("close"));
+            assertThat(client.readClose().closeCode()).isEqualTo(4000);
+            // Never answers our close: keeps the server's reads full instead.
+            byte[] frame = frame(true, BINARY, new byte[4096]);
+            long start = System.nanoTime();
+            boolean cut = false;
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                try {
+                    client.send(frame, frame, frame, frame);
+                } catch (IOException e) {
+                    cut = true; // reset or broken pipe: the server closed the connection
+                    break;
+                }
+            }
+            assertThat(cut).as("the server closed the connection").isTrue();
+            // The close timeout is 2 s here.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void registeredCloseCodesPastTheRfcReachOnClose() throws Exception {
         try (RawClient client = open("/closer?code-1014")) {
             client.send(RawClient.close(1014, "bad gateway"));
