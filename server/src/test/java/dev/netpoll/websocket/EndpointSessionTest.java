@@ -5,6 +5,7 @@ import static dev.netpoll.websocket.RawClient.CLOSE;
 import static dev.netpoll.websocket.RawClient.CONTINUATION;
 import static dev.netpoll.websocket.RawClient.TEXT;
 import static dev.netpoll.websocket.RawClient.frame;
+import static dev.netpoll.websocket.WebSocketServer.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.websocket.CloseReason;
@@ -17,7 +18,6 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -297,18 +297,6 @@ class EndpointSessionTest {
             }
         }
         return null;
-    }
-
-    private interface Send {
-        void run() throws IOException;
-    }
-
-    private static void send(Send send) {
-        try {
-            send.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Echoes each part of a text message as "text|last". */

@@ -120,16 +120,19 @@ final class WebSocketServer implements AutoCloseable {
                     send(() -> session.getBasicRemote().sendBinary(bytes)));
         }
 
-        private interface Send {
-            void run() throws IOException;
-        }
+    }
 
-        private static void send(Send send) {
-            try {
-                send.run();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+    /** A send from a message handler, which may not throw IOException. */
+    interface Send {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code send}, its IOException rethrown unchecked (the endpoint's onError gets it). */
+    static void send(Send send) {
+        try {
+            send.run();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
