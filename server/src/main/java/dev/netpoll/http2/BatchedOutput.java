@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   empty   (pending == null, !flushing) --a frame appended--> filling (pending != null, flushing)
  *   filling --the flusher takes pending--> writing (pending == null until the next append)
  *   writing --the write ends--> the flusher takes whatever was appended meanwhile, or, finding
- *           nothing, clears flushing: empty
+ *           nothing (or a batch not full while a frame is open), clears flushing; the frame's
+ *           end starts it again
  *   any     --close, or a write that fails--> closed: appends and flushes throw, pending is given back
  *   empty   --shutdownOutput--> shut: our FIN is out; beginFrame refuses, flushes return at once
  * </pre>
@@ -56,6 +57,12 @@ final class BatchedOutput {
     private NativeBuffer pending;
     /** Guarded by lock: a flusher task runs. */
     private boolean flushing;
+    /**
+     * Guarded by lock: a writer is between beginFrame and endFrame. The flusher does not take a
+     * batch that is not full while a frame is open (it could hold that frame's first half);
+     * endFrame starts it again.
+     */
+    private boolean frameOpen;
     /** Guarded by lock: bytes appended, and bytes written, since the connection began. */
     private long appended;
     private long written;
@@ -93,6 +100,9 @@ final class BatchedOutput {
             frameLock.unlock();
             return false;
         }
+        lock.lock();
+        frameOpen = true;
+        lock.unlock();
         return true;
     }
 
@@ -100,6 +110,7 @@ final class BatchedOutput {
     void endFrame() {
         lock.lock();
         try {
+            frameOpen = false;
             startFlusher();
         } catch (IOException e) {
             // startFlusher closed the output and the connection: the next append or flush says so.
@@ -286,7 +297,7 @@ final class BatchedOutput {
             NativeBuffer batch;
             lock.lock();
             try {
-                if (closed || pending == null) {
+                if (closed || pending == null || frameOpen && pending.buffer().hasRemaining()) {
                     flushing = false;
                     return;
                 }
@@ -303,15 +314,21 @@ final class BatchedOutput {
                 conn.write(batch);
             } catch (Throwable e) {
                 buffers.release(batch);
-                // Before the failure is published: a writer that learns of it finds the
-                // connection closed, as on every other path that closes the output.
+                // The cause first, so that whoever closes the output once the socket is closed
+                // (the reader task, seeing it closed) reports it; then the socket, so that a
+                // writer told of the failure finds it closed; then the output.
+                lock.lock();
+                try {
+                    failure = e;
+                } finally {
+                    lock.unlock();
+                }
                 conn.close();
                 lock.lock();
                 try {
                     // One step: no writer may see "no flusher" before it sees "closed", or a
                     // second flusher would write after this part-written batch.
                     flushing = false;
-                    failure = e;
                     closeLocked();
                 } finally {
                     lock.unlock();

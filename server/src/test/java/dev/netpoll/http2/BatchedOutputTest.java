@@ -151,6 +151,26 @@ class BatchedOutputTest {
     }
 
     @Test
+    void aFrameStillBeingAppendedIsNotWrittenInHalvesWhenAWriteEnds() throws Exception {
+        var conn = new ScriptedConn(Integer.MAX_VALUE, 200); // the first write takes 200 ms
+        var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
+        var output = new BatchedOutput(conn, 10 * SECOND, pool, Thread.ofVirtual()::start, () -> { });
+        assertThat(output.beginFrame()).isTrue();
+        output.header(4, Frame.WINDOW_UPDATE, 0, 0);
+        output.append(new byte[] {0, 0, 0, 1}, 0, 4);
+        output.endFrame(); // the flusher starts and is inside its write
+        Thread.sleep(50);
+        assertThat(output.beginFrame()).isTrue();
+        output.header(4, Frame.WINDOW_UPDATE, 0, 0); // a frame half appended...
+        Thread.sleep(400); // ...when the first write ends and the flusher looks for more
+        output.close(); // the connection goes before the frame's payload comes
+        output.endFrame();
+
+        assertThat(parse(conn.sent())).hasSize(1);
+        awaitNoBufferLent(pool);
+    }
+
+    @Test
     void aWriterWithItsInterruptFlagSetWaitsForRoomLikeAnyOther() throws Exception {
         var conn = new ScriptedConn(Integer.MAX_VALUE, 100); // each write takes 100 ms: the second batch fills meanwhile
         var pool = new NativeBufferPool(16 * 1024, 4, "test batch");
