@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Jakarta WebSocket session of a programmatic endpoint ({@code Endpoint} subclass, no encoders
@@ -70,11 +71,20 @@ final class EndpointSession implements Session, MessageLayer {
     /** Counted down once the first closer's close frame went out, failed or was not to be sent. */
     private final CountDownLatch closeDone = new CountDownLatch(1);
     /**
-     * Held while the endpoint runs on the task (onOpen, a handler, onError) and while onClose
-     * runs: onClose never overlaps a handler, and no handler starts after it. Never held across
-     * a send of our own (the close frame goes out first), only across the application's code.
+     * Held while the endpoint runs (onOpen, a handler, onError on the task; onClose on whichever
+     * thread runs it): onClose never overlaps a handler, and no handler starts after it. Never
+     * held across a send of our own, only across the application's code, and never waited for
+     * by a closer (see {@link #owedClose}).
      */
     private final ReentrantLock dispatchLock = new ReentrantLock();
+    /**
+     * onClose's reason, reported and not yet run. A closer on another thread must not wait for
+     * the task to leave a handler (two sessions' handlers closing each other would wait on each
+     * other for ever), so it leaves the reason here and runs onClose only if it gets the dispatch
+     * lock at once; the task, each time it lets go of that lock, runs what was left. The closer
+     * publishes before it tries the lock and the task looks after it lets go, so one of them runs it.
+     */
+    private final AtomicReference<CloseReason> owedClose = new AtomicReference<>();
     private volatile long maxIdleTimeoutMillis;
     private volatile int maxTextMessageSize;
     private volatile int maxBinaryMessageSize;
@@ -115,6 +125,7 @@ final class EndpointSession implements Session, MessageLayer {
             } finally {
                 session.dispatchLock.unlock();
             }
+            session.runOwedClose();
             return session;
         };
     }
@@ -196,14 +207,25 @@ final class EndpointSession implements Session, MessageLayer {
 
     private void reportClose(CloseReason reason) {
         if (closeReported.compareAndSet(false, true)) {
-            dispatchLock.lock();
-            try {
+            owedClose.set(reason);
+            runOwedClose();
+        }
+    }
+
+    /** Runs onClose if it is owed and the endpoint is not running on another thread; never waits. */
+    private void runOwedClose() {
+        if (owedClose.get() == null || !dispatchLock.tryLock()) {
+            return;
+        }
+        try {
+            CloseReason reason = owedClose.getAndSet(null);
+            if (reason != null) {
                 endpoint.onClose(this, reason);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + socket.path() + " failed in onClose", e);
-            } finally {
-                dispatchLock.unlock();
             }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "WebSocket endpoint on " + socket.path() + " failed in onClose", e);
+        } finally {
+            dispatchLock.unlock();
         }
     }
 
@@ -243,6 +265,7 @@ final class EndpointSession implements Session, MessageLayer {
         } finally {
             dispatchLock.unlock();
         }
+        runOwedClose();
     }
 
     void decodeFailed(DecodeException e) {
@@ -254,6 +277,7 @@ final class EndpointSession implements Session, MessageLayer {
         } finally {
             dispatchLock.unlock();
         }
+        runOwedClose();
     }
 
     private void failed(Throwable e) {

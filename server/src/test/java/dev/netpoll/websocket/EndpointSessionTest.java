@@ -55,7 +55,8 @@ class EndpointSessionTest {
                 ServerEndpointConfig.Builder.create(Details.class, "/rooms/{room}").subprotocols(List.of("chat")).build(),
                 ServerEndpointConfig.Builder.create(Closer.class, "/closer").build(),
                 ServerEndpointConfig.Builder.create(Impatient.class, "/impatient").build(),
-                ServerEndpointConfig.Builder.create(Closer.class, "/nullable").configurator(new NullProperty()).build())) {
+                ServerEndpointConfig.Builder.create(Closer.class, "/nullable").configurator(new NullProperty()).build(),
+                ServerEndpointConfig.Builder.create(Mutual.class, "/mutual").build())) {
             server.container.addEndpoint(endpoint);
         }
     }
@@ -218,6 +219,23 @@ class EndpointSessionTest {
     }
 
     @Test
+    void twoSessionsWhoseHandlersCloseEachOtherAtOnceBothClose() throws Exception {
+        try (RawClient a = open("/mutual?a"); RawClient b = open("/mutual?b")) {
+            // Each handler waits for the other to be inside its own handler, then closes the other session.
+            a.send(RawClient.text("b"));
+            b.send(RawClient.text("a"));
+            assertThat(a.readClose().closeCode()).isEqualTo(4001);
+            assertThat(b.readClose().closeCode()).isEqualTo(4001);
+            assertThat(nextClose("a", 5000)).isEqualTo("4001 by peer");
+            assertThat(nextClose("b", 5000)).isEqualTo("4001 by peer");
+            a.send(RawClient.close(4001, ""));
+            b.send(RawClient.close(4001, ""));
+            assertThat(a.serverClosedConnection()).isTrue();
+            assertThat(b.serverClosedConnection()).isTrue();
+        }
+    }
+
+    @Test
     void registeredCloseCodesPastTheRfcReachOnClose() throws Exception {
         try (RawClient client = open("/closer?code-1014")) {
             client.send(RawClient.close(1014, "bad gateway"));
@@ -287,13 +305,27 @@ class EndpointSessionTest {
         }
     }
 
+    /** Reports taken from {@link #CLOSES} while waiting for another session's; test thread only. */
+    private static final List<String> SET_ASIDE = new java.util.ArrayList<>();
+
     /** The next close report of the session opened with query {@code id}, or null after {@code millis}. */
     private static String nextClose(String id, long millis) throws InterruptedException {
+        String prefix = id + ": ";
+        for (var it = SET_ASIDE.iterator(); it.hasNext(); ) {
+            String report = it.next();
+            if (report.startsWith(prefix)) {
+                it.remove();
+                return report.substring(prefix.length());
+            }
+        }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())) {
             String report = CLOSES.poll(left, TimeUnit.MILLISECONDS);
-            if (report != null && report.startsWith(id + ": ")) {
-                return report.substring(id.length() + 2);
+            if (report != null && report.startsWith(prefix)) {
+                return report.substring(prefix.length());
+            }
+            if (report != null) {
+                SET_ASIDE.add(report);
             }
         }
         return null;
@@ -404,6 +436,33 @@ class EndpointSessionTest {
                 } catch (EncodeException e) {
                     session.getBasicRemote().sendText("no encoder: " + e.getClass().getSimpleName());
                 }
+            }));
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason reason) {
+            CLOSES.add(session.getQueryString() + ": " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
+        }
+    }
+
+    /**
+     * Sessions named by their query; a message names another, and the handler closes it once
+     * both handlers are running (two users' sessions kicking each other at the same moment).
+     */
+    public static final class Mutual extends Endpoint {
+        static final java.util.Map<String, Session> BY_NAME = new java.util.concurrent.ConcurrentHashMap<>();
+        static final java.util.concurrent.CyclicBarrier BOTH_IN_HANDLERS = new java.util.concurrent.CyclicBarrier(2);
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            BY_NAME.put(session.getQueryString(), session);
+            session.addMessageHandler(String.class, other -> send(() -> {
+                try {
+                    BOTH_IN_HANDLERS.await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                BY_NAME.get(other).close(new CloseReason(CloseReason.CloseCodes.getCloseCode(4001), "by peer"));
             }));
         }
 
