@@ -5,6 +5,12 @@
 # after a full GC (jcmd GC.class_histogram collects first), RSS from /proc; both compared with
 # the same server holding no connection.
 #
+# Warm-up: a server in production has served many requests and accepted many connections, so
+# its request path and its connection set-up are compiled. A compiled frame parked on an idle
+# connection is a fraction of an interpreted one, so the script warms both: keep-alive requests
+# (wrk) and CHURN connections of one request each (ab). CHURN=0 measures a server whose
+# connection path is still interpreted (every server parks bigger frames then).
+#
 #   bench/idle-memory.sh                  # all three
 #   SERVERS=netpoll IDLE_CONNS=5000 WARM=10s bench/idle-memory.sh
 #
@@ -14,9 +20,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 SERVERS=${SERVERS:-"netpoll tomcat-vt jetty-vt"}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 WARM=${WARM:-10s}
+CHURN=${CHURN:-30000}
 
 . "$root/bench/lib.sh"
 install_tools
+need ab || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq apache2-utils >/dev/null; }
 java=$(find_java)
 jar="$root/bench/spring/target/netpoll-bench-spring.jar"
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -43,9 +51,11 @@ for name in $SERVERS; do
     --server.port=$port $(server_args "$name") >"$work/$name.log" 2>&1 &
   pid=$!
   wait_port $port || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
-  # Warm: a server in production has run its request path many times, so its code is compiled
-  # (a compiled frame parked on an idle connection is smaller than an interpreted one).
+  # Warm (see the top): requests on kept-alive connections, then connections of one request.
   wrk -t1 -c50 -d"$WARM" "http://127.0.0.1:$port/" >/dev/null
+  if [ "$CHURN" -gt 0 ]; then
+    ab -q -n "$CHURN" -c 50 "http://127.0.0.1:$port/" >/dev/null
+  fi
   sleep 2
   heap0=$(live_heap "$pid"); rss0=$(status_field "$pid" VmRSS)
   python3 "$root/bench/idle_clients.py" $port "$IDLE_CONNS" "$work/$name.ready" &
@@ -67,7 +77,7 @@ out="$root/bench/results/idle-memory-$stamp.md"
   echo "# Idle keep-alive connections of a Spring MVC application, $stamp"
   echo
   echo "$IDLE_CONNS connections, each after one \`GET /\`, held open; idle timeouts raised to 10 minutes. Each server"
-  echo "warmed first by \`wrk -c50 -d$WARM\`."
+  echo "warmed first by \`wrk -c50 -d$WARM\` and $CHURN connections of one request each (\`ab -n $CHURN -c 50\`)."
   echo "Live heap: class histogram total after a full GC, minus the same with no connection. JVM -Xmx512m,"
   echo "$("$java" -version 2>&1 | head -1). Tomcat and Jetty with \`spring.threads.virtual.enabled=true\`."
   echo

@@ -46,11 +46,15 @@ public final class HttpConnection {
     private volatile long requests;
     /** When the connection last began waiting for a request; written by its task, read by shutdown. */
     private volatile long idleSinceNanos = System.nanoTime();
-    /** Makes activate() and expireIfQuietFor() exclusive; never held across a park. */
-    private final java.util.concurrent.locks.ReentrantLock expiryLock = new java.util.concurrent.locks.ReentrantLock();
+    /*
+     * activate(), expireIfQuietFor() and hijack() are made exclusive by this object's monitor,
+     * held for a few field reads and writes only: never across a park, a write or a call into a
+     * protocol. A ReentrantLock would do the same for 48 bytes more per connection, kept for its
+     * whole idle life; the monitor is contended only while a shutdown sweeps the connections.
+     */
     /** Set once by graceful shutdown: stop waiting for another request. */
     private volatile boolean expired;
-    /** Set once graceful shutdown told the upgraded protocol to finish; guarded by expiryLock. */
+    /** Set once graceful shutdown told the upgraded protocol to finish; guarded by the monitor. */
     private boolean protocolTold;
     /** The connection's task, set when it starts serving; interrupted by a forced close. */
     private volatile Thread task;
@@ -163,23 +167,22 @@ public final class HttpConnection {
             next.shutdownGracefully();
             return;
         }
-        expiryLock.lock();
-        try {
+        boolean tellProtocol = false;
+        synchronized (this) {
             ConnState s = state();
             if (s == ConnState.HIJACKED && !protocolTold) {
-                // The upgraded protocol ends its conversation itself (WebSocket: close 1001).
                 protocolTold = true;
-                upgrade.shutdown();
-                return;
-            }
-            if ((s == ConnState.IDLE || s == ConnState.NEW) && now - idleSinceNanos >= quietNanos && !expired) {
+                tellProtocol = true;
+            } else if ((s == ConnState.IDLE || s == ConnState.NEW) && now - idleSinceNanos >= quietNanos && !expired) {
                 // Flag first, deadline second: ConnInput checks the flag after setting its own
                 // deadline, so whichever runs last, the wait ends now.
                 expired = true;
                 conn.setReadDeadline(System.nanoTime());
             }
-        } finally {
-            expiryLock.unlock();
+        }
+        if (tellProtocol) {
+            // The upgraded protocol ends its conversation itself (WebSocket: close 1001).
+            upgrade.shutdown();
         }
     }
 
@@ -202,14 +205,11 @@ public final class HttpConnection {
 
     /** First byte of a request arrived: NEW|IDLE -> ACTIVE, unless shutdown closed us first. */
     private void activate() {
-        expiryLock.lock();
-        try {
+        synchronized (this) {
             ConnState s = state();
             if (s == ConnState.CLOSED || !STATE.compareAndSet(this, s, ConnState.ACTIVE)) {
                 throw new ClosedByShutdown();
             }
-        } finally {
-            expiryLock.unlock();
         }
         stateSinceNanos = System.nanoTime();
     }
@@ -296,19 +296,20 @@ public final class HttpConnection {
      */
     private void hijack(ConnInput input, ResponseOutput output, HttpRequest request) throws IOException {
         Upgrade protocol = upgrade;
-        boolean shuttingDown;
-        expiryLock.lock();
-        try {
-            if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.HIJACKED)) {
-                protocol.dropped();
-                return; // closed by a forced shutdown
+        boolean hijacked;
+        boolean shuttingDown = false;
+        synchronized (this) {
+            hijacked = STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.HIJACKED);
+            if (hijacked) {
+                // Not "expired": a connection expired while quiet still serves a request that arrived
+                // at the deadline, and if that request upgraded, its protocol has not been told yet.
+                shuttingDown = server.isShuttingDown() && !protocolTold;
+                protocolTold |= shuttingDown;
             }
-            // Not "expired": a connection expired while quiet still serves a request that arrived
-            // at the deadline, and if that request upgraded, its protocol has not been told yet.
-            shuttingDown = server.isShuttingDown() && !protocolTold;
-            protocolTold |= shuttingDown;
-        } finally {
-            expiryLock.unlock();
+        }
+        if (!hijacked) {
+            protocol.dropped();
+            return; // closed by a forced shutdown
         }
         stateSinceNanos = System.nanoTime();
         currentRequest = protocol.describe();

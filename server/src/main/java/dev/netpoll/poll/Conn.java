@@ -76,6 +76,7 @@ public interface Conn extends AutoCloseable {
     /** What a task is parked on right now, for the runtime view: a read, a write, or nothing. */
     WaitReason parkedOn();
 
+    /** The peer's address; may be made anew on each call (a connection keeps it packed). */
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();

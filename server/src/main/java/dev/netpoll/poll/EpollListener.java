@@ -76,9 +76,9 @@ final class EpollListener implements Listener {
             LibC.close(fd);
             throw failure;
         }
-        InetSocketAddress bound = sa.decode();
+        byte[] packed = sa.pack();
         // open() owns fd from here: it closes it itself if registration fails.
-        return new EpollListener(transport, NetFd.open(fd, transport, bound), bound);
+        return new EpollListener(transport, NetFd.open(fd, transport, packed), SockAddr.unpack(packed));
     }
 
     /**
@@ -148,10 +148,10 @@ final class EpollListener implements Listener {
      * step fails, so that an accept loop retrying through such failures leaks nothing.
      */
     static NetFd adopt(EpollTransport transport, int fd, SockAddr peer) throws SyscallException {
-        InetSocketAddress remote;
+        byte[] remote;
         try {
             setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
-            remote = peer.decode();
+            remote = peer.pack();
         } catch (SyscallException | RuntimeException e) {
             LibC.close(fd);
             throw e;

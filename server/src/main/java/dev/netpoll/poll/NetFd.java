@@ -42,7 +42,8 @@ public final class NetFd implements Conn {
     private final int fd;
     private final Poller poller;
     private final PollDesc pd;
-    private final InetSocketAddress remote;
+    /** The peer, packed ({@link SockAddr#pack}): most connections are never asked for it. */
+    private final byte[] remote;
     private volatile InetSocketAddress local;
 
     // Reader-owned. True when the last read drained the socket: wait for an edge before reading.
@@ -55,7 +56,7 @@ public final class NetFd implements Conn {
     private ByteBuffer iov;
     private long iovAddress;
 
-    private NetFd(int fd, EpollTransport transport, InetSocketAddress remote) {
+    private NetFd(int fd, EpollTransport transport, byte[] remote) {
         this.fd = fd;
         this.remote = remote;
         this.poller = transport.pollerFor(fd);
@@ -69,7 +70,7 @@ public final class NetFd implements Conn {
     }
 
     /** Wraps a fresh non-blocking socket and registers it; closes {@code fd} if that fails. */
-    static NetFd open(int fd, EpollTransport transport, InetSocketAddress remote) throws SyscallException {
+    static NetFd open(int fd, EpollTransport transport, byte[] remote) throws SyscallException {
         var netFd = new NetFd(fd, transport, remote);
         try {
             netFd.poller.register(netFd.pd);
@@ -347,7 +348,7 @@ public final class NetFd implements Conn {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return SockAddr.unpack(remote);
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class AcceptLoop implements Runnable {
     private final int maxConnections;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong limitReached = new AtomicLong();
+    /** The body of every connection's task, made once (see {@link Tasks#start(java.util.function.Consumer, Object)}). */
+    private final java.util.function.Consumer<Conn> serveConn = this::serve;
     /** The loop's own task, once started; read by the goroutine dump. */
     private volatile Thread task;
     /** True while the loop waits for a connection to end (at the limit); read by the goroutine dump. */
@@ -104,7 +106,7 @@ public final class AcceptLoop implements Runnable {
             }
             accepted.incrementAndGet();
             try {
-                tasks.start(() -> serve(conn));
+                tasks.start(serveConn, conn);
             } catch (RuntimeException | Error e) {
                 conn.close();
                 permits.release();

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Starts tasks (Go's goroutines): named virtual threads, counted while alive.
@@ -24,31 +25,54 @@ public final class Tasks {
      */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-    /** Tasks named {@code prefix} followed by a sequence number. */
+    /**
+     * Tasks named {@code prefix} followed by a sequence number. A task does not inherit the
+     * inheritable thread-locals of the thread that starts it: a connection's task is started by
+     * an accept loop, which got them from whatever thread started the server, and values set
+     * there (or by a request on a stream's connection) are not the new task's business.
+     */
     public Tasks(String prefix) {
-        this.factory = Thread.ofVirtual().name(prefix, 1).factory();
+        this.factory = Thread.ofVirtual().name(prefix, 1).inheritInheritableThreadLocals(false).factory();
     }
 
     /** Starts {@code body} as a new task. */
     public Thread start(Runnable body) {
-        Thread thread = factory.newThread(() -> {
-            try {
-                body.run();
-            } finally {
-                threads.remove(Thread.currentThread());
-                live.decrementAndGet();
-            }
-        });
+        return start(Runnable::run, body);
+    }
+
+    /**
+     * Starts {@code body.accept(argument)} as a new task. For a task per connection: the body is
+     * one shared object and the connection the argument, so the task's entry is one small object
+     * (a lambda capturing both would be a second one per connection, kept for its whole life).
+     */
+    public <T> Thread start(Consumer<? super T> body, T argument) {
+        Thread thread = factory.newThread(new Entry<>(this, body, argument));
         threads.add(thread);
         live.incrementAndGet();
         try {
             thread.start();
         } catch (RuntimeException | Error e) {
-            threads.remove(thread);
-            live.decrementAndGet();
+            ended(thread);
             throw e;
         }
         return thread;
+    }
+
+    private void ended(Thread thread) {
+        threads.remove(thread);
+        live.decrementAndGet();
+    }
+
+    /** A task's entry point: runs the body, then takes the task off the books. */
+    private record Entry<T>(Tasks tasks, Consumer<? super T> body, T argument) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                body.accept(argument);
+            } finally {
+                tasks.ended(Thread.currentThread());
+            }
+        }
     }
 
     /** The tasks alive now (a weakly consistent copy: tasks that start or end meanwhile may be missed). */

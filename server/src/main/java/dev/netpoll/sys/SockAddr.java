@@ -22,6 +22,8 @@ public final class SockAddr {
     public static final int STORAGE_SIZE = 128;
     private static final int IN4_SIZE = 16;
     private static final int IN6_SIZE = 28;
+    private static final int IN4_PACKED = 6;
+    private static final int IN6_PACKED = 22;
 
     private final ByteBuffer memory;
     private final long address;
@@ -67,28 +69,56 @@ public final class SockAddr {
 
     /** Reads the struct as last filled by libc. */
     public InetSocketAddress decode() {
+        return unpack(pack());
+    }
+
+    /**
+     * The struct as last filled by libc, in the compact form a connection keeps of its peer: the
+     * address's bytes, the port (2 bytes, network order) and for IPv6 the scope id (4 bytes): 6
+     * or 22 bytes in one array, where an {@link InetSocketAddress} is four objects and ~100 bytes
+     * that every idle connection would carry. {@link #unpack} makes the address when asked.
+     */
+    public byte[] pack() {
         int family = memory.getShort(0);
-        int port = Short.toUnsignedInt(memory.order(ByteOrder.BIG_ENDIAN).getShort(2));
-        memory.order(ByteOrder.nativeOrder());
-        try {
-            if (family == LibC.AF_INET) {
-                byte[] raw = new byte[4];
-                memory.get(4, raw);
-                return new InetSocketAddress(InetAddress.getByAddress(raw), port);
-            }
-            if (family == LibC.AF_INET6) {
-                byte[] raw = new byte[16];
-                memory.get(8, raw);
-                int scope = memory.getInt(24);
-                InetAddress ip = scope == 0
-                        ? InetAddress.getByAddress(raw)
-                        : Inet6Address.getByAddress(null, raw, scope);
-                return new InetSocketAddress(ip, port);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("libc returned a malformed address", e);
+        byte[] packed;
+        if (family == LibC.AF_INET) {
+            packed = new byte[IN4_PACKED];
+            memory.get(4, packed, 0, 4);
+        } else if (family == LibC.AF_INET6) {
+            packed = new byte[IN6_PACKED];
+            memory.get(8, packed, 0, 16);
+            int scope = memory.getInt(24);
+            packed[18] = (byte) (scope >>> 24);
+            packed[19] = (byte) (scope >>> 16);
+            packed[20] = (byte) (scope >>> 8);
+            packed[21] = (byte) scope;
+        } else {
+            throw new IllegalStateException("unexpected address family " + family);
         }
-        throw new IllegalStateException("unexpected address family " + family);
+        int ipLength = family == LibC.AF_INET ? 4 : 16;
+        // sin_port and sin6_port sit at offset 2, in network order.
+        packed[ipLength] = memory.get(2);
+        packed[ipLength + 1] = memory.get(3);
+        return packed;
+    }
+
+    /** The address {@link #pack} stored. */
+    public static InetSocketAddress unpack(byte[] packed) {
+        int ipLength = packed.length == IN4_PACKED ? 4 : 16;
+        int port = (packed[ipLength] & 0xff) << 8 | packed[ipLength + 1] & 0xff;
+        try {
+            InetAddress ip;
+            if (ipLength == 4) {
+                ip = InetAddress.getByAddress(java.util.Arrays.copyOf(packed, 4));
+            } else {
+                int scope = (packed[18] & 0xff) << 24 | (packed[19] & 0xff) << 16 | (packed[20] & 0xff) << 8 | packed[21] & 0xff;
+                byte[] raw = java.util.Arrays.copyOf(packed, 16);
+                ip = scope == 0 ? InetAddress.getByAddress(raw) : Inet6Address.getByAddress(null, raw, scope);
+            }
+            return new InetSocketAddress(ip, port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("malformed packed address of " + packed.length + " bytes", e);
+        }
     }
 
     /** The address family of {@code socket}'s IP: AF_INET or AF_INET6. */
