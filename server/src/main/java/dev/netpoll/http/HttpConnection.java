@@ -253,11 +253,12 @@ public final class HttpConnection {
                 request.forget();
                 answered = null;
                 currentRequest = null;
-                idleSinceNanos = System.nanoTime();
+                long now = System.nanoTime();
+                idleSinceNanos = now;
                 if (!STATE.compareAndSet(this, ConnState.ACTIVE, ConnState.IDLE)) {
                     return;
                 }
-                stateSinceNanos = System.nanoTime();
+                stateSinceNanos = now;
             }
             if (upgrade != null) {
                 hijack(input, output, request);
@@ -431,7 +432,8 @@ public final class HttpConnection {
         request.number++;
         currentRequest = head.requestLine();
         server.requestStarted();
-        long start = System.nanoTime();
+        AccessLog log = server.accessLog();
+        long start = log == null ? 0 : System.nanoTime();
         try {
             return respond(config, input, output, request, response);
         } finally {
@@ -440,7 +442,6 @@ public final class HttpConnection {
                 asked.dropped();
             }
             server.requestFinished();
-            AccessLog log = server.accessLog();
             if (log != null) {
                 log.log(request, answered, output.bytesWritten(), start);
             }

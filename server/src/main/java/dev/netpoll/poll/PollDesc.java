@@ -165,15 +165,28 @@ final class PollDesc {
      */
     void setReadDeadline(long deadline) {
         readDeadline = deadline;
-        if (deadline != 0 && System.nanoTime() - deadline >= 0) {
-            wake(RG, false);
-        }
+        wakeIfPassed(RG, deadline);
     }
 
     void setWriteDeadline(long deadline) {
         writeDeadline = deadline;
-        if (deadline != 0 && System.nanoTime() - deadline >= 0) {
-            wake(WG, false);
+        wakeIfPassed(WG, deadline);
+    }
+
+    /**
+     * Wakes the slot's waiter if {@code deadline}, just stored, has passed. Only a task that has
+     * announced itself in the slot (WAIT or parked) can miss the new deadline: one that has not
+     * reads it after its announcement ({@link #block}; the deadline is volatile and the slot moves
+     * by CAS, so one of the two sees the other). So the clock is read only when someone waits:
+     * a task setting its own deadline before a call, the common case, pays no clock read.
+     */
+    private void wakeIfPassed(VarHandle slot, long deadline) {
+        if (deadline == 0) {
+            return;
+        }
+        Object waiter = slot.getVolatile(this);
+        if ((waiter == WAIT || waiter instanceof Thread) && System.nanoTime() - deadline >= 0) {
+            wake(slot, false);
         }
     }
 
@@ -233,14 +246,17 @@ final class PollDesc {
     }
 
     private void await(VarHandle slot, WaitReason reason, boolean read) throws IOException {
-        check(read);
-        while (!block(slot, reason, read)) {
-            check(read);
+        long checked = check(read);
+        while (!block(slot, reason, read, checked)) {
+            checked = check(read);
         }
     }
 
-    /** Go's netpollcheckerr: closing first, then an expired deadline. */
-    private void check(boolean read) throws IOException {
+    /**
+     * Go's netpollcheckerr: closing first, then an expired deadline. Returns the deadline found
+     * not yet passed (0 for none), for {@link #block}'s re-check.
+     */
+    private long check(boolean read) throws IOException {
         if (isClosing()) {
             throw new ConnClosedException();
         }
@@ -248,18 +264,27 @@ final class PollDesc {
         if (deadline != 0 && System.nanoTime() - deadline >= 0) {
             throw new DeadlineExceededException(read ? "read" : "write");
         }
+        return deadline;
     }
 
-    private boolean expired(boolean read) {
+    /**
+     * The re-check after announcing WAIT. It exists to see a close or a deadline another thread
+     * set meanwhile; the deadline {@link #check} found unpassed an instant ago is the sweep's
+     * business from here, so the clock is read only for a deadline that changed since.
+     */
+    private boolean expired(boolean read, long checked) {
+        if (isClosing()) {
+            return true;
+        }
         long deadline = read ? readDeadline : writeDeadline;
-        return isClosing() || deadline != 0 && System.nanoTime() - deadline >= 0;
+        return deadline != checked && deadline != 0 && System.nanoTime() - deadline >= 0;
     }
 
     /**
      * Go's netpollblock: returns true if readiness was consumed, false if woken for another
      * reason (close, deadline, deadline change), after which the caller re-checks errors.
      */
-    private boolean block(VarHandle slot, WaitReason reason, boolean read) {
+    private boolean block(VarHandle slot, WaitReason reason, boolean read, long checked) {
         for (;;) {
             Object v = slot.getVolatile(this);
             if (v == READY) {
@@ -277,7 +302,7 @@ final class PollDesc {
         Thread self = Thread.currentThread();
         // Re-check after announcing WAIT: a close or deadline change that ran before the
         // announcement found no waiter to wake, so we must see its effect here.
-        if (!expired(read) && slot.compareAndSet(this, WAIT, self)) {
+        if (!expired(read, checked) && slot.compareAndSet(this, WAIT, self)) {
             stats.parked(reason, 1);
             boolean interrupted = false;
             try {

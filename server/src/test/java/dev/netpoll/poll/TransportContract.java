@@ -201,6 +201,29 @@ abstract class TransportContract {
     }
 
     @Test
+    void aDeadlineSetToThePastWhileNobodyWaitsFailsTheNextReadAtOnce() throws Exception {
+        var outcome = new CompletableFuture<Throwable>();
+        var took = new CompletableFuture<Long>();
+        try (var server = new EchoServer(transportName(), conn -> {
+                    // Set by the reader itself, before it waits: no waiter to wake, so the read's
+                    // own check must find the deadline passed (nothing arrives to end it otherwise).
+                    conn.setReadDeadline(System.nanoTime() - 1);
+                    long start = System.nanoTime();
+                    try {
+                        conn.read(ByteBuffer.allocateDirect(16));
+                        outcome.complete(null);
+                    } catch (IOException e) {
+                        outcome.complete(e);
+                    }
+                    took.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                });
+                var socket = connect(server)) {
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(DeadlineExceededException.class);
+            assertThat(took.get(10, TimeUnit.SECONDS)).isLessThan(1_000L);
+        }
+    }
+
+    @Test
     void closeWakesAParkedReaderWithAClosedError() throws Exception {
         var conns = new CompletableFuture<Conn>();
         var outcome = new CompletableFuture<Throwable>();
