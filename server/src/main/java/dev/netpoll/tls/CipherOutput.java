@@ -25,6 +25,12 @@ final class CipherOutput {
     private final NativeBufferPool pool;
     private SSLEngine engine;
     private NativeBuffer netOut;
+    /**
+     * Set when a write to the plain connection failed: it may have sent part of a record, and
+     * whatever followed would be read by the peer as the rest of that record (a bad_record_mac,
+     * not the close or the data we meant). Nothing more is written once it is set.
+     */
+    private boolean broken;
 
     CipherOutput(Conn plain, NativeBufferPool pool) {
         this.plain = plain;
@@ -78,6 +84,9 @@ final class CipherOutput {
             return;
         }
         engine.closeOutbound();
+        if (broken) {
+            return; // the peer sees the record cut short by the close: the end is not clean either way
+        }
         ByteBuffer out = borrow();
         out.clear();
         engine.wrap(NOTHING, out);
@@ -86,6 +95,9 @@ final class CipherOutput {
 
     /** Writes what {@code netOut} holds and clears it. */
     void flush() throws IOException {
+        if (broken) {
+            throw new IOException("TLS output unusable: an earlier write to the socket failed, maybe part-way through a record");
+        }
         if (netOut == null || netOut.buffer().position() == 0) {
             return;
         }
@@ -93,6 +105,9 @@ final class CipherOutput {
         out.flip();
         try {
             plain.write(netOut);
+        } catch (IOException | RuntimeException e) {
+            broken = true;
+            throw e;
         } finally {
             out.clear();
         }

@@ -188,6 +188,57 @@ class TlsConnTest {
         }
     }
 
+    /**
+     * A write that fails part-way through a record (a write deadline passing, a reset) leaves the
+     * peer holding half a record: anything written after it, a close_notify included, would be
+     * read as the rest of that record. Once a write failed, the connection writes nothing more.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(60)
+    void nothingIsWrittenAfterAWriteFailedPartWayThroughARecord(String transportName) throws Exception {
+        try (Transport transport = Transport.open(transportName, 1);
+                Listener listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+            TlsContext tls = TlsContext.builder(() -> server).build();
+            var outcome = new CompletableFuture<long[]>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    var cut = new WriteCutConn(listener.accept());
+                    long[] result = new long[3];
+                    try (TlsConn conn = tls.wrap(cut, Duration.ofSeconds(10))) {
+                        conn.awaitReadable(); // the handshake, then the client's byte
+                        conn.read(ByteBuffer.allocateDirect(16));
+                        conn.write(ByteBuffer.wrap("before".getBytes()));
+                        cut.cut();
+                        try {
+                            conn.write(ByteBuffer.wrap(new byte[4000]));
+                        } catch (java.io.IOException e) {
+                            result[0] = 1;
+                        }
+                        try {
+                            conn.write(ByteBuffer.wrap("after".getBytes()));
+                        } catch (java.io.IOException e) {
+                            result[1] = 1;
+                        }
+                    }
+                    result[2] = cut.bytesAfterFailure();
+                    outcome.complete(result);
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                }
+            });
+            try (var socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", listener.localAddress().getPort())) {
+                socket.getOutputStream().write('x');
+                socket.getOutputStream().flush();
+                assertThat(socket.getInputStream().readNBytes(6)).isEqualTo("before".getBytes());
+                long[] result = outcome.get(20, TimeUnit.SECONDS);
+                assertThat(result[0]).as("the cut write failed").isEqualTo(1);
+                assertThat(result[1]).as("a later write fails too").isEqualTo(1);
+                assertThat(result[2]).as("bytes written behind the cut record").isZero();
+            }
+        }
+    }
+
     private static byte[] copy(ByteBuffer flipped) {
         byte[] bytes = new byte[flipped.remaining()];
         flipped.get(bytes);
