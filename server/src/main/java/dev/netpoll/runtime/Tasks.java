@@ -26,13 +26,14 @@ public final class Tasks {
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     /**
-     * Tasks named {@code prefix} followed by a sequence number. A task does not inherit the
-     * inheritable thread-locals of the thread that starts it: a connection's task is started by
-     * an accept loop, which got them from whatever thread started the server, and values set
-     * there (or by a request on a stream's connection) are not the new task's business.
+     * Tasks named {@code prefix} followed by a sequence number. They inherit from the thread that
+     * starts them as any thread does: the context class loader above all (Spring Boot's launcher
+     * puts the application's on the thread that starts the server, and a request looking classes
+     * up through it must find them; a virtual thread told not to inherit thread-locals gets the
+     * system class loader instead).
      */
     public Tasks(String prefix) {
-        this.factory = Thread.ofVirtual().name(prefix, 1).inheritInheritableThreadLocals(false).factory();
+        this.factory = Thread.ofVirtual().name(prefix, 1).factory();
     }
 
     /** Starts {@code body} as a new task. */
