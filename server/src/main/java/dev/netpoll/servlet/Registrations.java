@@ -110,17 +110,24 @@ final class Registrations {
         }
     }
 
-    /** Whether the servlet and every filter of a dispatch support async. */
-    boolean asyncSupported(DispatcherType type, String path, ServletEntry servlet) {
-        if (!servlet.asyncSupported()) {
-            return false;
-        }
+    /** The filters of one dispatch, in chain order, and whether they and the servlet all support async. */
+    record Chain(List<Filter> filters, boolean asyncSupported) {
+    }
+
+    /** One pass over the filter mappings for a dispatch to {@code servlet}: its chain and its async support. */
+    Chain chainFor(DispatcherType type, String path, ServletEntry servlet) {
+        List<Filter> filters = null;
+        boolean async = servlet.asyncSupported();
         for (FilterEntry filter : chainOrder) {
-            if (filter.matches(type, path, servlet.getName()) && !filter.asyncSupported()) {
-                return false;
+            if (filter.matches(type, path, servlet.getName())) {
+                if (filters == null) {
+                    filters = new ArrayList<>();
+                }
+                filters.add(filter.filter());
+                async &= filter.asyncSupported();
             }
         }
-        return true;
+        return new Chain(filters == null ? List.of() : filters, async);
     }
 
     /** The filters that apply to a dispatch, in chain order. */

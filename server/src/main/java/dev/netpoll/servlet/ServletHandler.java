@@ -207,9 +207,9 @@ public final class ServletHandler implements HttpHandler {
     private Throwable dispatch(ContainerRequest origin, jakarta.servlet.http.HttpServletRequest request,
             jakarta.servlet.ServletResponse response, DispatcherType type, String path, ServletMapper.Match match) {
         try {
-            origin.asyncState().setSupported(context.registrations().asyncSupported(type, path, match.servlet()));
-            var chain = new FilterChainCall(context.registrations().filtersFor(type, path, match.servlet().getName()),
-                    match.servlet().servlet());
+            Registrations.Chain filters = context.registrations().chainFor(type, path, match.servlet());
+            origin.asyncState().setSupported(filters.asyncSupported());
+            var chain = new FilterChainCall(filters.filters(), match.servlet().servlet());
             origin.asyncState().enterService();
             try {
                 chain.doFilter(request, response);
