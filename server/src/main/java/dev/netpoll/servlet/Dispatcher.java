@@ -92,7 +92,7 @@ final class Dispatcher implements RequestDispatcher {
 
     private void run(ServletRequest request, ServletResponse response, DispatcherType type, String path,
             ServletEntry servlet) throws ServletException, IOException {
-        var chain = new FilterChainCall(context.registrations().filtersFor(type, path, servlet.getName()), servlet.servlet());
+        var chain = new FilterChainCall(context.registrations().chainFor(type, path, servlet).filters(), servlet.servlet());
         chain.doFilter(request, response);
     }
 }

@@ -114,7 +114,11 @@ final class Registrations {
     record Chain(List<Filter> filters, boolean asyncSupported) {
     }
 
-    /** One pass over the filter mappings for a dispatch to {@code servlet}: its chain and its async support. */
+    /**
+     * One pass over the filter mappings for a dispatch to {@code servlet}: its chain and its async
+     * support (which only a request's first dispatch records; forwards, includes and error pages
+     * use the chain alone).
+     */
     Chain chainFor(DispatcherType type, String path, ServletEntry servlet) {
         List<Filter> filters = null;
         boolean async = servlet.asyncSupported();
@@ -128,19 +132,5 @@ final class Registrations {
             }
         }
         return new Chain(filters == null ? List.of() : filters, async);
-    }
-
-    /** The filters that apply to a dispatch, in chain order. */
-    List<Filter> filtersFor(DispatcherType type, String path, String servletName) {
-        List<Filter> chain = null;
-        for (FilterEntry filter : chainOrder) {
-            if (filter.matches(type, path, servletName)) {
-                if (chain == null) {
-                    chain = new ArrayList<>();
-                }
-                chain.add(filter.filter());
-            }
-        }
-        return chain == null ? List.of() : chain;
     }
 }

@@ -268,7 +268,7 @@ public final class ServletHandler implements HttpHandler {
                 var dispatched = new DispatchedRequest(request, DispatcherType.ERROR, context.getContextPath() + page,
                         match, null);
                 var chain = new FilterChainCall(
-                        context.registrations().filtersFor(DispatcherType.ERROR, page, match.servlet().getName()),
+                        context.registrations().chainFor(DispatcherType.ERROR, page, match.servlet()).filters(),
                         match.servlet().servlet());
                 chain.doFilter(dispatched, response);
                 return;
