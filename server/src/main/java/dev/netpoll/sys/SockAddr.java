@@ -80,41 +80,30 @@ public final class SockAddr {
      */
     public byte[] pack() {
         int family = memory.getShort(0);
-        byte[] packed;
-        if (family == LibC.AF_INET) {
-            packed = new byte[IN4_PACKED];
-            memory.get(4, packed, 0, 4);
-        } else if (family == LibC.AF_INET6) {
-            packed = new byte[IN6_PACKED];
-            memory.get(8, packed, 0, 16);
-            int scope = memory.getInt(24);
-            packed[18] = (byte) (scope >>> 24);
-            packed[19] = (byte) (scope >>> 16);
-            packed[20] = (byte) (scope >>> 8);
-            packed[21] = (byte) scope;
-        } else {
+        if (family != LibC.AF_INET && family != LibC.AF_INET6) {
             throw new IllegalStateException("unexpected address family " + family);
         }
-        int ipLength = family == LibC.AF_INET ? 4 : 16;
-        // sin_port and sin6_port sit at offset 2, in network order.
-        packed[ipLength] = memory.get(2);
-        packed[ipLength + 1] = memory.get(3);
-        return packed;
+        boolean v4 = family == LibC.AF_INET;
+        int ipLength = v4 ? 4 : 16;
+        ByteBuffer packed = ByteBuffer.allocate(v4 ? IN4_PACKED : IN6_PACKED); // big-endian
+        packed.put(0, memory, v4 ? 4 : 8, ipLength);
+        // sin_port and sin6_port sit at offset 2, already in network order.
+        packed.put(ipLength, memory, 2, 2);
+        if (!v4) {
+            packed.putInt(ipLength + 2, memory.getInt(24));
+        }
+        return packed.array();
     }
 
     /** The address {@link #pack} stored. */
     public static InetSocketAddress unpack(byte[] packed) {
+        ByteBuffer in = ByteBuffer.wrap(packed); // big-endian
         int ipLength = packed.length == IN4_PACKED ? 4 : 16;
-        int port = (packed[ipLength] & 0xff) << 8 | packed[ipLength + 1] & 0xff;
+        int port = Short.toUnsignedInt(in.getShort(ipLength));
+        byte[] raw = java.util.Arrays.copyOf(packed, ipLength);
         try {
-            InetAddress ip;
-            if (ipLength == 4) {
-                ip = InetAddress.getByAddress(java.util.Arrays.copyOf(packed, 4));
-            } else {
-                int scope = (packed[18] & 0xff) << 24 | (packed[19] & 0xff) << 16 | (packed[20] & 0xff) << 8 | packed[21] & 0xff;
-                byte[] raw = java.util.Arrays.copyOf(packed, 16);
-                ip = scope == 0 ? InetAddress.getByAddress(raw) : Inet6Address.getByAddress(null, raw, scope);
-            }
+            int scope = ipLength == 16 ? in.getInt(ipLength + 2) : 0;
+            InetAddress ip = scope == 0 ? InetAddress.getByAddress(raw) : Inet6Address.getByAddress(null, raw, scope);
             return new InetSocketAddress(ip, port);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("malformed packed address of " + packed.length + " bytes", e);
