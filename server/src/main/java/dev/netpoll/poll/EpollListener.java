@@ -13,8 +13,11 @@ import java.nio.ByteOrder;
 
 /**
  * A listening socket on the epoll transport. Accepted sockets are non-blocking and close-on-exec
- * from birth ({@code accept4}), get {@code TCP_NODELAY} (as Go sets by default: responses are
- * written whole, so Nagle only adds latency), and are registered with a poller at once.
+ * from birth ({@code accept4}) and have {@code TCP_NODELAY} (as Go sets by default: responses are
+ * written whole, so Nagle only adds latency). Linux copies that option from the listening socket
+ * into every socket accepted from it, so it is set once here rather than by a {@code setsockopt}
+ * per connection; {@code EpollListenerTest} holds the kernel to that. They are registered with a
+ * poller before their first wait ({@link NetFd}).
  *
  * <p>One task accepts at a time: the accept loop owns {@code peer}.
  */
@@ -50,6 +53,8 @@ final class EpollListener implements Listener {
         }
         try {
             setIntOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            // Inherited by accepted sockets (see the class comment).
+            setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
             var sa = new SockAddr();
             int length = sa.encode(address);
             int bound = LibC.bind(fd, sa.address(), length);
@@ -77,14 +82,12 @@ final class EpollListener implements Listener {
             throw failure;
         }
         byte[] packed = sa.pack();
-        // open() owns fd from here: it closes it itself if registration fails.
         return new EpollListener(transport, NetFd.open(fd, transport, packed), SockAddr.unpack(packed));
     }
 
     /**
      * The value 1 for boolean options, shared: the kernel only reads it, and a direct buffer per
-     * accepted connection (TCP_NODELAY) would cost an allocation and a Cleaner per connection.
-     * Never written after class initialisation.
+     * call would cost an allocation and a Cleaner. Never written after class initialisation.
      */
     private static final ByteBuffer ONE = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, 1);
 
@@ -124,7 +127,7 @@ final class EpollListener implements Listener {
                             throw new ConnClosedException();
                         }
                         try {
-                            pd.waitRead(WaitReason.ACCEPT);
+                            socket.waitRead(WaitReason.ACCEPT);
                         } catch (DeadlineExceededException e) {
                             // stopAccepting moved the deadline to now: drain, then close.
                             if (!draining) {
@@ -144,19 +147,18 @@ final class EpollListener implements Listener {
     }
 
     /**
-     * Sets up a freshly accepted descriptor and registers it. Owns {@code fd}: closes it if any
-     * step fails, so that an accept loop retrying through such failures leaks nothing.
+     * Wraps a freshly accepted descriptor. Owns {@code fd}: closes it if that fails, so that an
+     * accept loop retrying through such failures leaks nothing.
      */
-    static NetFd adopt(EpollTransport transport, int fd, SockAddr peer) throws SyscallException {
+    static NetFd adopt(EpollTransport transport, int fd, SockAddr peer) {
         byte[] remote;
         try {
-            setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
             remote = peer.pack();
-        } catch (SyscallException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LibC.close(fd);
             throw e;
         }
-        return NetFd.open(fd, transport, remote); // closes fd itself if registration fails
+        return NetFd.open(fd, transport, remote);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.netpoll.sys.NativeBufferPool;
 import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,6 +24,14 @@ import java.nio.ByteOrder;
  * waits for that edge instead of making a {@code read} that would only return EAGAIN. End of
  * stream and errors are not data: their edge may have merged with the data's, so once the poller
  * saw a hang-up the reader always makes the call.
+ *
+ * <p>The descriptor is registered with its poller before its first wait, not when it opens. Until a
+ * task waits nobody needs an edge: every operation makes its system call first, and an
+ * edge-triggered {@code EPOLL_CTL_ADD} reports the readiness the socket already has (the kernel
+ * queues a descriptor that is ready when added), so bytes or buffer space that came before the
+ * registration still wake the first waiter. A connection served without ever waiting (an
+ * HTTP/1.0 client whose request arrived with its connect, answered and closed) thus costs no
+ * {@code epoll_ctl} at all.
  *
  * <p>Fields below {@code pd} are owned by the task currently reading ({@code readDrained}) or
  * writing ({@code iov}); see {@link Conn} for the one-reader, one-writer rule.
@@ -45,6 +55,15 @@ public final class NetFd implements Conn {
     /** The peer, packed ({@link SockAddr#pack}): most connections are never asked for it. */
     private final byte[] remote;
     private volatile InetSocketAddress local;
+    /**
+     * 0 until a task about to wait claims the registration (CAS to 1, by whichever of the reader
+     * and the writer comes first), then 1 for good, unless {@code EPOLL_CTL_ADD} fails, which
+     * closes the descriptor. A task that finds it claimed waits at once, even while the claimer's
+     * add is still under way: the add reports the readiness the socket has when it lands, so
+     * nothing that happens after the waiter's failed call goes unreported. Read by the close
+     * action, which runs after every operation (and so every registration) has ended.
+     */
+    private volatile int registered;
 
     // Reader-owned. True when the last read drained the socket: wait for an edge before reading.
     // Starts false: a client usually sends its request right behind its connect, so the first
@@ -56,6 +75,16 @@ public final class NetFd implements Conn {
     private ByteBuffer iov;
     private long iovAddress;
 
+    private static final VarHandle REGISTERED;
+
+    static {
+        try {
+            REGISTERED = MethodHandles.lookup().findVarHandle(NetFd.class, "registered", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private NetFd(int fd, EpollTransport transport, byte[] remote) {
         this.fd = fd;
         this.remote = remote;
@@ -65,20 +94,44 @@ public final class NetFd implements Conn {
 
     /** The close action: runs once, when the descriptor is closing and no operation uses it. */
     private void destroy() {
-        poller.deregister(pd);
+        if (registered != 0) {
+            poller.deregister(pd);
+        }
         LibC.close(fd);
     }
 
-    /** Wraps a fresh non-blocking socket and registers it; closes {@code fd} if that fails. */
-    static NetFd open(int fd, EpollTransport transport, byte[] remote) throws SyscallException {
-        var netFd = new NetFd(fd, transport, remote);
+    /** Wraps a fresh non-blocking socket; it is registered with a poller before its first wait. */
+    static NetFd open(int fd, EpollTransport transport, byte[] remote) {
+        return new NetFd(fd, transport, remote);
+    }
+
+    /**
+     * Registers the descriptor before the caller's first wait (see the class comment). The
+     * caller holds {@code pd}. If the kernel refuses (no memory, {@code max_user_watches}), the
+     * descriptor closes: no task could ever be woken on it.
+     */
+    private void registerBeforeWait() throws SyscallException {
+        if (registered != 0 || !REGISTERED.compareAndSet(this, 0, 1)) {
+            return;
+        }
         try {
-            netFd.poller.register(netFd.pd);
+            poller.register(pd);
         } catch (SyscallException e) {
-            LibC.close(fd);
+            registered = 0;
+            pd.close();
             throw e;
         }
-        return netFd;
+    }
+
+    /** Parks until the descriptor is readable, or has a connection to accept; the caller holds {@code pd}. */
+    void waitRead(WaitReason reason) throws IOException {
+        registerBeforeWait();
+        pd.waitRead(reason);
+    }
+
+    private void waitWrite() throws IOException {
+        registerBeforeWait();
+        pd.waitWrite();
     }
 
     /** The descriptor number, for diagnostics. */
@@ -112,7 +165,7 @@ public final class NetFd implements Conn {
         try {
             for (;;) {
                 if (readDrained && !pd.hungUp()) {
-                    pd.waitRead(WaitReason.READ);
+                    waitRead(WaitReason.READ);
                 }
                 readDrained = false;
                 int n = readOnce(dst, base);
@@ -188,7 +241,7 @@ public final class NetFd implements Conn {
         pd.acquire();
         try {
             if (readDrained && !pd.hungUp()) {
-                pd.waitRead(WaitReason.READ);
+                waitRead(WaitReason.READ);
             }
             readDrained = false;
         } finally {
@@ -222,7 +275,7 @@ public final class NetFd implements Conn {
                 }
                 int errno = LibC.errno();
                 if (errno == Errno.EAGAIN) {
-                    pd.waitWrite();
+                    waitWrite();
                 } else if (errno != Errno.EINTR) {
                     throw new SyscallException("write", errno);
                 }
@@ -291,7 +344,7 @@ public final class NetFd implements Conn {
                 if (n < 0) {
                     int errno = LibC.errno();
                     if (errno == Errno.EAGAIN) {
-                        pd.waitWrite();
+                        waitWrite();
                     } else if (errno != Errno.EINTR) {
                         throw new SyscallException("writev", errno);
                     }

@@ -4,29 +4,126 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netpoll.sys.LibC;
-import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
- * An accepted connection that cannot be set up (its socket options fail) is closed, not leaked: a
- * server that keeps accepting through such failures would otherwise run out of descriptors.
+ * What an accepted connection is set up with, and that one whose set-up fails is closed, not
+ * leaked: a server that keeps accepting through such failures would otherwise run out of
+ * descriptors.
  */
+@Timeout(30)
 class AcceptedDescriptorTest {
 
-    /** setsockopt(TCP_NODELAY) fails on a descriptor that is not a TCP socket (ENOTSOCK). */
+    /**
+     * Accepted sockets have TCP_NODELAY from the listening socket, which Linux copies into each
+     * (the epoll transport makes no setsockopt per connection).
+     */
     @Test
-    void epollClosesAnAcceptedDescriptorWhoseSocketOptionFails() throws Exception {
-        try (var transport = (EpollTransport) Transport.open("epoll", 1)) {
-            int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
-            assertThat(fd).isNotNegative();
-            assertThatThrownBy(() -> EpollListener.adopt(transport, fd, new SockAddr()))
-                    .isInstanceOf(SyscallException.class)
-                    .hasMessageContaining("TCP_NODELAY");
+    void epollAcceptedSocketsHaveNoDelay() throws Exception {
+        try (var transport = Transport.open("epoll", 1);
+                var listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+                var client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
+            var conn = (NetFd) listener.accept();
+            try {
+                assertThat(noDelay(conn.fd())).isEqualTo(1);
+            } finally {
+                conn.close();
+            }
+        }
+    }
+
+    /**
+     * A connection is registered with epoll only when a task first has to wait on it: one whose
+     * request came with the connect is read without an epoll_ctl, and the first read that must
+     * wait registers it and is woken by the next bytes.
+     */
+    @Test
+    void epollRegistersAConnectionWhenItFirstWaits() throws Exception {
+        try (var transport = Transport.open("epoll", 1);
+                var listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+                var client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
+            client.getOutputStream().write("GET".getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(50);
+            var conn = listener.accept();
+            long registered = transport.stats().registered();
+            try {
+                var buffer = ByteBuffer.allocateDirect(64);
+                assertThat(conn.read(buffer)).isEqualTo(3);
+                assertThat(transport.stats().registered()).as("registered after a read that had data")
+                        .isEqualTo(registered);
+                var second = Thread.ofVirtual().start(() -> {
+                    try {
+                        conn.read(buffer);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                while (conn.parkedOn() != WaitReason.READ) {
+                    Thread.sleep(1);
+                }
+                assertThat(transport.stats().registered()).as("registered once the read waits")
+                        .isEqualTo(registered + 1);
+                client.getOutputStream().write(" /".getBytes(StandardCharsets.US_ASCII));
+                second.join(10_000);
+                assertThat(second.isAlive()).as("waiting read woken").isFalse();
+                assertThat(StandardCharsets.US_ASCII.decode(buffer.flip()).toString()).isEqualTo("GET /");
+            } finally {
+                conn.close();
+            }
+            assertThat(transport.stats().registered()).as("deregistered at close").isEqualTo(registered);
+        }
+    }
+
+    /**
+     * If epoll refuses the registration (here: the poller's epoll descriptor number briefly names
+     * an eventfd, so epoll_ctl fails with EINVAL), the read that needed it fails naming the call,
+     * and the connection is closed, since nothing could ever wake a task waiting on it.
+     */
+    @Test
+    void epollClosesAConnectionThatCannotBeRegistered() throws Exception {
+        try (var transport = (EpollTransport) Transport.open("epoll", 1);
+                var listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+                var client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
+            var conn = (NetFd) listener.accept();
+            int fd = conn.fd();
+            int epfd = transport.pollerFor(fd).epollFd();
+            int saved = Descriptors.dup(epfd);
+            int bogus = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+            assertThat(saved).isNotNegative();
+            assertThat(bogus).isNotNegative();
+            try {
+                assertThat(Descriptors.dup2(bogus, epfd)).isEqualTo(epfd);
+                assertThatThrownBy(() -> conn.read(ByteBuffer.allocateDirect(64)))
+                        .isInstanceOf(SyscallException.class)
+                        .hasMessageContaining("epoll_ctl");
+            } finally {
+                Descriptors.dup2(saved, epfd);
+                LibC.close(saved);
+                LibC.close(bogus);
+            }
+            assertThat(conn.isOpen()).as("connection closed").isFalse();
             assertThat(Descriptors.isOpen(fd)).as("descriptor %d closed", fd).isFalse();
         }
+    }
+
+    private static int noDelay(int fd) {
+        var value = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+        long address = LibC.address(value);
+        value.putInt(4, 4);
+        assertThat(Descriptors.getsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, address, address + 4)).isZero();
+        return value.getInt(0);
     }
 
     /** TCP_NODELAY is unsupported on a Unix-domain channel. */
