@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
  * from birth ({@code accept4}) and have {@code TCP_NODELAY} (as Go sets by default: responses are
  * written whole, so Nagle only adds latency). Linux copies that option from the listening socket
  * into every socket accepted from it, so it is set once here rather than by a {@code setsockopt}
- * per connection; {@code EpollListenerTest} holds the kernel to that. They are registered with a
+ * per connection; {@code AcceptedDescriptorTest} holds the kernel to that. They are registered with a
  * poller before their first wait ({@link NetFd}).
  *
  * <p>One task accepts at a time: the accept loop owns {@code peer}.
@@ -82,7 +82,8 @@ final class EpollListener implements Listener {
             throw failure;
         }
         byte[] packed = sa.pack();
-        return new EpollListener(transport, NetFd.open(fd, transport, packed), SockAddr.unpack(packed));
+        // openRegistered owns fd from here: it closes it itself if registration fails.
+        return new EpollListener(transport, NetFd.openRegistered(fd, transport, packed), SockAddr.unpack(packed));
     }
 
     /**

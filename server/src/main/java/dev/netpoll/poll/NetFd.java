@@ -68,8 +68,7 @@ public final class NetFd implements Conn {
     // Reader-owned. True when the last read drained the socket: wait for an edge before reading.
     // Starts false: a client usually sends its request right behind its connect, so the first
     // read is tried before any wait, as Go's first Read is; that saves a park and a trip through
-    // the poller per connection. The edge that registration reports for those bytes then at most
-    // ends one later wait early, which every wait tolerates.
+    // the poller per connection.
     private boolean readDrained;
     // Writer-owned.
     private ByteBuffer iov;
@@ -106,6 +105,22 @@ public final class NetFd implements Conn {
     }
 
     /**
+     * Wraps a listening socket and registers it now: a listener that could not be registered
+     * must fail where it is opened, not close itself at its first wait while the server runs on.
+     * Closes {@code fd} if registration fails.
+     */
+    static NetFd openRegistered(int fd, EpollTransport transport, byte[] local) throws IOException {
+        var netFd = new NetFd(fd, transport, local);
+        netFd.pd.acquire();
+        try {
+            netFd.registerBeforeWait();
+        } finally {
+            netFd.pd.release();
+        }
+        return netFd;
+    }
+
+    /**
      * Registers the descriptor before the caller's first wait (see the class comment). The
      * caller holds {@code pd}. If the kernel refuses (no memory, {@code max_user_watches}), the
      * descriptor closes: no task could ever be woken on it.
@@ -116,7 +131,9 @@ public final class NetFd implements Conn {
         }
         try {
             poller.register(pd);
-        } catch (SyscallException e) {
+        } catch (Throwable e) {
+            // Not registered after all (the poller undid its table entry): the close action must
+            // not deregister it.
             registered = 0;
             pd.close();
             throw e;

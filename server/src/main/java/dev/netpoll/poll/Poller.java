@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Contract</h2>
  * <ul>
  *   <li>{@link #register} adds a descriptor once, edge-triggered for input, output and peer
- *       hang-up, with its {@link PollDesc} token as user data. It is never re-armed: edges that
+ *       hang-up, with its {@link PollDesc} token as user data: a listener when it opens, a
+ *       connection before its first wait ({@link NetFd}). It is never re-armed: edges that
  *       arrive while nobody waits are kept in the descriptor's wait slots.</li>
  *   <li>{@link #deregister} removes it ({@code EPOLL_CTL_DEL}) before the descriptor is closed.</li>
  *   <li>{@link #wakeup} interrupts a blocked {@code epoll_wait} through an eventfd in the same set;
@@ -130,13 +131,16 @@ final class Poller implements Runnable {
 
     /** Adds {@code pd}'s descriptor to the epoll set; after this, events reach {@code pd}. */
     void register(PollDesc pd) throws SyscallException {
-        put(pd.fd, pd);
+        boolean added = false;
         try {
+            put(pd.fd, pd);
             ctl(epfd, LibC.EPOLL_CTL_ADD, pd.fd,
                     LibC.EPOLLIN | LibC.EPOLLOUT | LibC.EPOLLRDHUP | LibC.EPOLLET, pd.token());
-        } catch (SyscallException e) {
-            clear(pd);
-            throw e;
+            added = true;
+        } finally {
+            if (!added) {
+                clear(pd);
+            }
         }
         stats.registered.incrementAndGet();
     }

@@ -17,6 +17,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What an accepted connection is set up with, and that one whose set-up fails is closed, not
@@ -28,13 +30,15 @@ class AcceptedDescriptorTest {
 
     /**
      * Accepted sockets have TCP_NODELAY from the listening socket, which Linux copies into each
-     * (the epoll transport makes no setsockopt per connection).
+     * (the epoll transport makes no setsockopt per connection): over IPv4, IPv6, and IPv4 into a
+     * dual-stack listener.
      */
-    @Test
-    void epollAcceptedSocketsHaveNoDelay() throws Exception {
+    @ParameterizedTest(name = "listening on {0}, connecting to {1}")
+    @CsvSource({"127.0.0.1, 127.0.0.1", "::1, ::1", "::, 127.0.0.1"})
+    void epollAcceptedSocketsHaveNoDelay(String listenOn, String connectTo) throws Exception {
         try (var transport = Transport.open("epoll", 1);
-                var listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-                var client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
+                var listener = transport.listen(new InetSocketAddress(InetAddress.getByName(listenOn), 0), 16);
+                var client = new Socket(InetAddress.getByName(connectTo), listener.localAddress().getPort())) {
             var conn = (NetFd) listener.accept();
             try {
                 assertThat(noDelay(conn.fd())).isEqualTo(1);
@@ -54,6 +58,7 @@ class AcceptedDescriptorTest {
         try (var transport = Transport.open("epoll", 1);
                 var listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
                 var client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
+            assertThat(transport.stats().registered()).as("the listener, registered when opened").isEqualTo(1);
             client.getOutputStream().write("GET".getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(50);
             var conn = listener.accept();

@@ -26,6 +26,12 @@ class PollerFaultTest {
             socket.setSoTimeout(10_000);
             var in = new DataInputStream(socket.getInputStream());
             assertThat(roundTrip(socket, in, "one")).isEqualTo("one");
+            // The connection registers when its task next waits: not while the number is bogus.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (server.transport.stats().registered() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(server.transport.stats().registered()).as("listener and connection registered").isEqualTo(2);
 
             int epfd = ((EpollTransport) server.transport).pollerFor(0).epollFd();
             int saved = Descriptors.dup(epfd);

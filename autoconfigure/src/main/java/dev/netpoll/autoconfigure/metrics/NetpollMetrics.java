@@ -113,7 +113,7 @@ public class NetpollMetrics implements ApplicationListener<ApplicationEvent> {
         meters.add(FunctionCounter.builder("netpoll.poller.restarts", server, stat(RuntimeStats::pollTaskRestarts))
                 .description("Poll tasks restarted after a failed system call").tags(tags).register(registry));
         meters.add(Gauge.builder("netpoll.poller.descriptors", server, stat(RuntimeStats::registeredFds))
-                .description("Descriptors registered with the poller").tags(tags).register(registry));
+                .description("Descriptors registered with epoll: listeners, and connections since their first wait for readiness").tags(tags).register(registry));
         // Without Tyrus the container class cannot even be loaded.
         NetpollServerContainer websocket = WebSocketSupport.present()
                 ? NetpollServerContainer.of(server.getServletContext()) : null;
