@@ -35,6 +35,7 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
         factory.setPollerThreads(atLeast(netpoll.getPollerThreads(), 1, "server.netpoll.poller-threads"));
         var config = factory.getHttpConfig().toBuilder()
                 .backlog(atLeast(netpoll.getAcceptBacklog(), 1, "server.netpoll.accept-backlog"))
+                .deferAccept(deferAccept(netpoll.getDeferAccept()))
                 .maxHeaderCount(atLeast(netpoll.getMaxHeaderCount(), 1, "server.netpoll.max-header-count"))
                 .headTimeout(positive(netpoll.getHeadTimeout(), "server.netpoll.head-timeout"))
                 .idleTimeout(positive(netpoll.getIdleTimeout(), "server.netpoll.idle-timeout"))
@@ -75,6 +76,15 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
                 netpoll.getWriteTimeout(),
                 notNegative(websocket.getCloseTimeout(), "server.netpoll.websocket.close-timeout")));
         factory.setHttp2Config(http2(netpoll.getHttp2()));
+    }
+
+    private static java.time.Duration deferAccept(java.time.Duration value) {
+        notNegative(value, "server.netpoll.defer-accept");
+        if (value.compareTo(HttpConfig.MAX_DEFER_ACCEPT) > 0) {
+            throw new IllegalStateException("server.netpoll.defer-accept must be at most "
+                    + HttpConfig.MAX_DEFER_ACCEPT.toMinutes() + "m (0 turns it off), was " + value);
+        }
+        return value;
     }
 
     private static int messageSize(DataSize size, String property) {

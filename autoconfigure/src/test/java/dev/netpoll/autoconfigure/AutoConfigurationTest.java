@@ -32,7 +32,8 @@ class AutoConfigurationTest {
     @Test
     void netpollPropertiesReachTheFactory() {
         runner.withPropertyValues("server.netpoll.transport=nio", "server.netpoll.poller-threads=2",
-                "server.netpoll.idle-timeout=5s", "server.netpoll.max-connections=100", "server.netpoll.max-body-size=1MB")
+                "server.netpoll.idle-timeout=5s", "server.netpoll.max-connections=100", "server.netpoll.max-body-size=1MB",
+                "server.netpoll.defer-accept=3s")
                 .run(context -> {
                     var factory = context.getBean(NetpollServletWebServerFactory.class);
                     context.getBean(NetpollWebServerFactoryCustomizer.class).customize(factory);
@@ -41,7 +42,29 @@ class AutoConfigurationTest {
                     assertThat(factory.getHttpConfig().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(factory.getHttpConfig().maxConnections()).isEqualTo(100);
                     assertThat(factory.getHttpConfig().maxBodySize()).isEqualTo(1024 * 1024);
+                    assertThat(factory.getHttpConfig().deferAccept()).isEqualTo(Duration.ofSeconds(3));
                 });
+    }
+
+    @Test
+    void acceptIsNotDeferredByDefault() {
+        runner.run(context -> {
+            var factory = context.getBean(NetpollServletWebServerFactory.class);
+            context.getBean(NetpollWebServerFactoryCustomizer.class).customize(factory);
+            assertThat(factory.getHttpConfig().deferAccept()).isZero();
+        });
+    }
+
+    @Test
+    void aNegativeOrHugeDeferralFailsNamingTheProperty() {
+        for (String value : new String[] {"-1s", "2h"}) {
+            runner.withPropertyValues("server.netpoll.defer-accept=" + value).run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("server.netpoll.defer-accept");
+            });
+        }
     }
 
     @Test

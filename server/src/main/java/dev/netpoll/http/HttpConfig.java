@@ -26,6 +26,15 @@ import java.time.Duration;
  *                            waiting for its next request before it is closed; a request arriving
  *                            sooner is served with {@code Connection: close} (closing a connection
  *                            a client is about to use loses that client's request)
+ * @param deferAccept         epoll transport: the kernel hands over a connection only once its
+ *                            first bytes have arrived, or after this long without any (Linux's
+ *                            {@code TCP_DEFER_ACCEPT}, whole seconds, rounded up); zero hands it
+ *                            over at the handshake (the default). HTTP clients speak first, so a
+ *                            deferred connection comes with its request and is served without
+ *                            waiting for it. Off by default because a connection its client opened
+ *                            ahead of use is not yet the server's: graceful shutdown resets it with
+ *                            the listener, as it does connections still in their handshake, where
+ *                            an accepted one would be served a request sent in the quiet period.
  */
 public record HttpConfig(
         int maxHeadSize,
@@ -40,12 +49,16 @@ public record HttpConfig(
         String serverHeader,
         int backlog,
         ResponseCompression compression,
-        Duration shutdownQuietPeriod) {
+        Duration shutdownQuietPeriod,
+        Duration deferAccept) {
+
+    /** The longest deferral accepted: a connection that long without a byte is not a client. */
+    public static final Duration MAX_DEFER_ACCEPT = Duration.ofHours(1);
 
     public static final HttpConfig DEFAULTS = new HttpConfig(
             8 * 1024, 100, -1, ConnectionLimit.byDefault(),
             Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30),
-            2 * 1024 * 1024, null, 1024, ResponseCompression.OFF, Duration.ofSeconds(1));
+            2 * 1024 * 1024, null, 1024, ResponseCompression.OFF, Duration.ofSeconds(1), Duration.ZERO);
 
     public HttpConfig {
         require(maxHeadSize >= 256 && maxHeadSize <= 1024 * 1024, "maxHeadSize", "between 256 and 1048576 bytes", maxHeadSize);
@@ -60,6 +73,10 @@ public record HttpConfig(
         require(backlog >= 1, "backlog", "at least 1", backlog);
         if (shutdownQuietPeriod == null || shutdownQuietPeriod.isNegative()) {
             throw new IllegalArgumentException("shutdownQuietPeriod must be zero or positive, was " + shutdownQuietPeriod);
+        }
+        if (deferAccept == null || deferAccept.isNegative() || deferAccept.compareTo(MAX_DEFER_ACCEPT) > 0) {
+            throw new IllegalArgumentException("deferAccept must be between zero (off) and " + MAX_DEFER_ACCEPT
+                    + ", was " + deferAccept);
         }
         if (compression == null) {
             throw new IllegalArgumentException("compression must not be null (use ResponseCompression.OFF)");
@@ -99,6 +116,7 @@ public record HttpConfig(
         private int backlog;
         private ResponseCompression compression;
         private Duration shutdownQuietPeriod;
+        private Duration deferAccept;
 
         private Builder(HttpConfig from) {
             maxHeadSize = from.maxHeadSize;
@@ -114,6 +132,7 @@ public record HttpConfig(
             backlog = from.backlog;
             compression = from.compression;
             shutdownQuietPeriod = from.shutdownQuietPeriod;
+            deferAccept = from.deferAccept;
         }
 
         public Builder maxHeadSize(int value) {
@@ -181,10 +200,15 @@ public record HttpConfig(
             return this;
         }
 
+        public Builder deferAccept(Duration value) {
+            deferAccept = value;
+            return this;
+        }
+
         public HttpConfig build() {
             return new HttpConfig(maxHeadSize, maxHeaderCount, maxBodySize, maxConnections, headTimeout,
                     idleTimeout, bodyReadTimeout, writeTimeout, maxDrainSize, serverHeader, backlog, compression,
-                    shutdownQuietPeriod);
+                    shutdownQuietPeriod, deferAccept);
         }
     }
 }

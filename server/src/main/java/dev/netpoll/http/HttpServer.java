@@ -99,7 +99,7 @@ public final class HttpServer implements AutoCloseable {
         if (shuttingDown) {
             throw new IllegalStateException("shutting down");
         }
-        Listener bound = transport.listen(address, config.backlog());
+        Listener bound = transport.listen(address, config.backlog(), config.deferAccept());
         var acceptLoop = new AcceptLoop(bound, tasks, config.maxConnections(), conn -> {
             // The handshake gets the head timeout: a client that opens TLS and stalls is a slowloris.
             Conn served = tlsContext == null ? conn : tlsContext.wrap(conn, config.headTimeout());

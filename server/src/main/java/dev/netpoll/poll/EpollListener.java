@@ -10,6 +10,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 
 /**
  * A listening socket on the epoll transport. Accepted sockets are non-blocking and close-on-exec
@@ -18,6 +19,12 @@ import java.nio.ByteOrder;
  * into every socket accepted from it, so it is set once here rather than by a {@code setsockopt}
  * per connection; {@code AcceptedDescriptorTest} holds the kernel to that. They are registered with a
  * poller before their first wait ({@link NetFd}).
+ *
+ * <p>With a deferral ({@code TCP_DEFER_ACCEPT}) the kernel keeps a connection until its first
+ * bytes arrive: the first read then finds the request, the connection is served and, if it is a
+ * one-request connection, closed without ever waiting, so without registering. Without it, the
+ * accept loop, being quick, takes most connections before their request has crossed, and each
+ * then costs a failed read, a registration, a park and a wake-up through the poller.
  *
  * <p>One task accepts at a time: the accept loop owns {@code peer}.
  */
@@ -41,8 +48,8 @@ final class EpollListener implements Listener {
         this.bound = bound;
     }
 
-    static EpollListener bind(EpollTransport transport, InetSocketAddress address, int backlog)
-            throws IOException {
+    static EpollListener bind(EpollTransport transport, InetSocketAddress address, int backlog,
+            Duration deferAccept) throws IOException {
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("cannot listen on unresolved host " + address.getHostString());
         }
@@ -55,6 +62,12 @@ final class EpollListener implements Listener {
             setIntOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
             // Inherited by accepted sockets (see the class comment).
             setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1, "TCP_NODELAY");
+            if (deferAccept.isPositive()) {
+                // Whole seconds; the kernel turns them into SYN-ACK retransmissions to wait out.
+                long seconds = deferAccept.plusNanos(999_999_999).toSeconds();
+                setIntOption(fd, LibC.IPPROTO_TCP, LibC.TCP_DEFER_ACCEPT, (int) Math.min(seconds, Integer.MAX_VALUE),
+                        "TCP_DEFER_ACCEPT");
+            }
             var sa = new SockAddr();
             int length = sa.encode(address);
             int bound = LibC.bind(fd, sa.address(), length);

@@ -3,6 +3,7 @@ package dev.netpoll.poll;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,8 +53,8 @@ final class EpollTransport implements Transport {
     }
 
     @Override
-    public Listener listen(InetSocketAddress address, int backlog) throws IOException {
-        return EpollListener.bind(this, address, backlog);
+    public Listener listen(InetSocketAddress address, int backlog, Duration deferAccept) throws IOException {
+        return EpollListener.bind(this, address, backlog, deferAccept);
     }
 
     @Override

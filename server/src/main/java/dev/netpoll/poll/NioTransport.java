@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,7 +38,7 @@ final class NioTransport implements Transport {
     }
 
     @Override
-    public Listener listen(InetSocketAddress address, int backlog) throws IOException {
+    public Listener listen(InetSocketAddress address, int backlog, Duration deferAccept) throws IOException {
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("cannot listen on unresolved host " + address.getHostString());
         }

@@ -3,6 +3,7 @@ package dev.netpoll.poll;
 import dev.netpoll.sys.LibC;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -24,7 +25,18 @@ public interface Transport extends AutoCloseable {
     /** Platform threads this transport runs for polling (0 for nio, whose polling is the JDK's). */
     int pollerThreads();
 
-    Listener listen(InetSocketAddress address, int backlog) throws IOException;
+    /** A listener that hands over connections at the handshake. */
+    default Listener listen(InetSocketAddress address, int backlog) throws IOException {
+        return listen(address, backlog, Duration.ZERO);
+    }
+
+    /**
+     * A listener; with a positive {@code deferAccept}, one whose connections are handed over once
+     * their first bytes arrive, or after that long without (see {@code HttpConfig.deferAccept}).
+     * Only the epoll transport can defer; the nio transport (the JDK has no such socket option)
+     * hands connections over at the handshake whatever is asked.
+     */
+    Listener listen(InetSocketAddress address, int backlog, Duration deferAccept) throws IOException;
 
     PollStats stats();
 

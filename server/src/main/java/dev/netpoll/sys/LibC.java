@@ -65,6 +65,7 @@ public final class LibC {
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_IPV6 = 41;
     public static final int TCP_NODELAY = 1;
+    public static final int TCP_DEFER_ACCEPT = 9;
     public static final int IPV6_V6ONLY = 26;
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;

@@ -171,6 +171,7 @@ public class NetpollEndpoint {
         map.put("writeTimeout", config.writeTimeout().toString());
         map.put("maxDrainSize", config.maxDrainSize());
         map.put("backlog", config.backlog());
+        map.put("deferAccept", config.deferAccept().toString());
         return map;
     }
 }
