@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Connection churn (issue 16, target 2): the seed's `ab -n 20000 -c 1000 /`, HTTP/1.0 with a new
 # connection per request, against the raw servers (Netpoll's RawServer, Go's net/http) and against
-# the same Spring MVC application on Netpoll, Tomcat-VT and Jetty-VT. Each server is pinned to
+# the same Spring MVC application on Netpoll, Tomcat-VT and Jetty-VT, and both Netpoll servers again
+# with server.netpoll.defer-accept=1s (off by default). Each server is pinned to
 # core 1, ab runs on core 0; server CPU per request is read from /proc across each measured run.
 #
-#   bench/churn.sh              # three rounds over every server (about 6 minutes)
+#   bench/churn.sh              # three rounds over every server (about 4 minutes)
 #   RUNS=1 N=5000 bench/churn.sh   # smoke test
 #
 # Writes bench/results/churn-<timestamp>.md and prints it.
@@ -80,6 +81,11 @@ serve tomcat-vt 18584 "${jvm[@]}" -jar "$spring_jar" --server.port=18584 --sprin
   --server.tomcat.accept-count=1000
 serve jetty-vt 18585 "${jvm[@]}" -jar "$spring_jar" --server.port=18585 --spring.main.banner-mode=off \
   $(spring_server jetty-vt)
+# The same two Netpoll servers with server.netpoll.defer-accept (off by default, see the README).
+serve netpoll-raw-deferred 18586 "${jvm[@]}" -Dnetpoll.deferAcceptSeconds=1 -cp "$root/bench/target/netpoll-bench.jar" \
+  dev.netpoll.http.RawServer 18586
+serve netpoll-spring-deferred 18587 "${jvm[@]}" -jar "$spring_jar" --server.port=18587 --spring.main.banner-mode=off \
+  $(spring_server netpoll) --server.netpoll.defer-accept=1s
 for name in "${order[@]}"; do
   wait_port "${ports[$name]}" || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
   echo "warming $name" >&2
@@ -108,7 +114,8 @@ out="$root/bench/results/churn-$stamp.md"
   echo "|---|---|---|---|---|---|"
   awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$results"
   echo
-  echo "Medians over the rounds, and their ratios (targets: raw at least 1.0x Go, Spring at least 1.5x Tomcat-VT):"
+  echo "Medians over the rounds, and their ratios (targets: raw at least 1.0x Go, Spring at least 1.5x Tomcat-VT;"
+  echo "\`-deferred\`: the same server with \`server.netpoll.defer-accept=1s\`, not the default):"
   echo
   python3 - "$results" <<'PY'
 import statistics, sys
@@ -122,11 +129,12 @@ print("|---|---|---|---|")
 for n, (rps, p99, us) in med.items():
     print(f"| {n} | {rps:.0f} | {p99:.0f} | {us:.1f} |")
 print()
-print("| ratio of medians | req/s |")
-print("|---|---|")
-for a, b in [("netpoll-raw", "go"), ("netpoll-spring", "tomcat-vt"), ("netpoll-spring", "jetty-vt")]:
+print("| ratio of medians | req/s | server CPU µs/req |")
+print("|---|---|---|")
+for a, b in [("netpoll-raw", "go"), ("netpoll-spring", "tomcat-vt"), ("netpoll-spring", "jetty-vt"),
+             ("netpoll-raw-deferred", "go"), ("netpoll-spring-deferred", "tomcat-vt")]:
     if med.get(a) and med.get(b) and med[b][0]:
-        print(f"| {a} / {b} | {med[a][0] / med[b][0]:.2f} |")
+        print(f"| {a} / {b} | {med[a][0] / med[b][0]:.2f} | {med[a][2] / med[b][2]:.2f} |")
 PY
 } >"$out"
 cat "$out"

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The raw HTTP server for benchmarks and demos, the same service as the reference Go program:
  * {@code GET /} answers {@code Request #N}, {@code POST /echo} echoes the body. Port from the
- * first argument or {@code PORT} (default 8080); transport from {@code -Dnetpoll.transport}.
+ * first argument or {@code PORT} (default 8080); transport from {@code -Dnetpoll.transport};
+ * {@code -Dnetpoll.deferAcceptSeconds=N} defers accepting ({@link HttpConfig#deferAccept}).
  */
 public final class RawServer {
 
@@ -60,7 +61,10 @@ public final class RawServer {
         int port = Integer.parseInt(portText);
         int pollers = Integer.getInteger("netpoll.pollers", 1);
         var holder = new java.util.concurrent.atomic.AtomicReference<HttpServer>();
-        var server = new HttpServer(HttpConfig.DEFAULTS, handler(holder::get), Transport.open(null, pollers));
+        var config = HttpConfig.DEFAULTS.toBuilder()
+                .deferAccept(java.time.Duration.ofSeconds(Integer.getInteger("netpoll.deferAcceptSeconds", 0)))
+                .build();
+        var server = new HttpServer(config, handler(holder::get), Transport.open(null, pollers));
         holder.set(server);
         server.start(new InetSocketAddress(port));
         System.out.println("Netpoll raw server listening on port " + server.port()
