@@ -266,36 +266,29 @@ final class Poller implements Runnable {
     /** The platform thread's watch over the poll task; state owned by the platform thread. */
     private final class Monitor {
 
-        /** When the platform thread last unparked the poll task with events; valid if handedOff. */
-        private long handedOffAt;
-        private boolean handedOff;
+        private final PollDebt debt = new PollDebt();
         private long restartDelay;
         private long restartAt;
         private long restartedAt;
         private boolean failing;
 
         void handedOff(long now) {
-            if (!handedOff) {
-                handedOff = true;
-                handedOffAt = now;
-            }
+            debt.handedOff(now);
         }
 
         /** True while the poll task owes a poll: it was handed events, or it is not parked idle. */
         boolean owed() {
-            return handedOff || !idle;
+            return debt.owed() || !idle;
         }
 
         void check(long now) {
             restartIfDead(now);
             long last = lastPoll;
-            if (handedOff && last - handedOffAt >= 0) {
-                handedOff = false; // it has run since the hand-off
-            }
+            debt.settle(last);
             if (!owed()) {
                 return;
             }
-            long since = handedOff ? handedOffAt : last;
+            long since = debt.owed() ? debt.since() : last;
             if (now - since >= MONITOR_MILLIS * 1_000_000L) {
                 pollForTheTask();
             }

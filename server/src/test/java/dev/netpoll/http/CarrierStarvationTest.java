@@ -79,18 +79,27 @@ class CarrierStarvationTest {
     /**
      * A task pinned to the only carrier parks in a body read (its park blocks the carrier thread):
      * the body's arrival must still wake it, although the poll task, a virtual thread, cannot run.
+     * With a deferred accept the connection arrives with its head, so the body read is its first
+     * wait: the connection registers with epoll while pinned, and the registration's own readiness
+     * report spends the poller's one-shot hand-off to a poll task that cannot run. The monitor must
+     * then poll for it (it once settled that hand-off against the poll task's previous poll and
+     * stopped, leaving the body unread for the 30 s body deadline); a few rounds give the race a
+     * chance.
      */
-    @Test
-    void aBodyArrivingWhileTheReaderIsPinnedToTheOnlyCarrierWakesIt() throws Exception {
-        try (var child = server("epoll")) {
+    @ParameterizedTest(name = "defer-accept {0}s")
+    @ValueSource(strings = {"0", "1"})
+    void aBodyArrivingWhileTheReaderIsPinnedToTheOnlyCarrierWakesIt(String deferSeconds) throws Exception {
+        try (var child = new ChildJvm(ONE_CARRIER, OneCarrierServer.class, "epoll", deferSeconds)) {
             int port = Integer.parseInt(child.awaitLine("PORT", 30));
-            try (var client = new RawClient(port)) {
-                long start = System.nanoTime();
-                client.send("POST /pinned-body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\n");
-                Thread.sleep(100);
-                client.send("hello");
-                assertThat(client.read().text()).isEqualTo("body=5");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            for (int round = 0; round < 5; round++) {
+                try (var client = new RawClient(port)) {
+                    long start = System.nanoTime();
+                    client.send("POST /pinned-body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\n");
+                    Thread.sleep(100);
+                    client.send("hello");
+                    assertThat(client.read().text()).as("round %d", round).isEqualTo("body=5");
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+                }
             }
         }
     }

@@ -24,7 +24,9 @@ public final class OneCarrierServer {
 
     public static void main(String[] args) throws Exception {
         String transport = args.length > 0 ? args[0] : "epoll";
-        var server = new HttpServer(HttpConfig.DEFAULTS, OneCarrierServer::handle, Transport.open(transport, 1));
+        long deferSeconds = args.length > 1 ? Long.parseLong(args[1]) : 0;
+        var config = HttpConfig.DEFAULTS.toBuilder().deferAccept(java.time.Duration.ofSeconds(deferSeconds)).build();
+        var server = new HttpServer(config, OneCarrierServer::handle, Transport.open(transport, 1));
         server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         System.out.println("PORT " + server.port());
         System.out.flush();
