@@ -31,11 +31,13 @@ public class NetpollServerProperties {
     private int acceptBacklog = 1024;
 
     /**
-     * Epoll transport: the kernel hands a connection over once its first bytes arrive, or after this
-     * long without any (Linux TCP_DEFER_ACCEPT, whole seconds). HTTP clients speak first, so a new
-     * connection comes with its request, which saves a wait and a wake-up per connection. 0 (the
-     * default) hands connections over at the handshake; with a deferral, graceful shutdown resets
-     * connections that were opened and not yet used.
+     * Epoll transport: the kernel hands a connection over once its first bytes arrive, or after about
+     * this long without any (Linux TCP_DEFER_ACCEPT, rounded up to its SYN-ACK retransmission times:
+     * 1, 3, 7, 15... s). HTTP clients speak first, so a new connection comes with its request, which
+     * saves a wait and a wake-up per connection. 0 (the default) hands connections over at the
+     * handshake. With a deferral, graceful shutdown resets a connection whose first bytes had not
+     * arrived when it stopped accepting; without one, such a connection is still served if its
+     * request comes within the shutdown quiet period.
      */
     private Duration deferAccept = Duration.ZERO;
 

@@ -81,8 +81,8 @@ public class NetpollWebServerFactoryCustomizer implements WebServerFactoryCustom
     private static java.time.Duration deferAccept(java.time.Duration value) {
         notNegative(value, "server.netpoll.defer-accept");
         if (value.compareTo(HttpConfig.MAX_DEFER_ACCEPT) > 0) {
-            throw new IllegalStateException("server.netpoll.defer-accept must be at most "
-                    + HttpConfig.MAX_DEFER_ACCEPT.toMinutes() + "m (0 turns it off), was " + value);
+            throw new IllegalStateException("server.netpoll.defer-accept must be at most 1h (0 turns it off), was "
+                    + value);
         }
         return value;
     }

@@ -28,13 +28,16 @@ import java.time.Duration;
  *                            a client is about to use loses that client's request)
  * @param deferAccept         epoll transport: the kernel hands over a connection only once its
  *                            first bytes have arrived, or after this long without any (Linux's
- *                            {@code TCP_DEFER_ACCEPT}, whole seconds, rounded up); zero hands it
+ *                            {@code TCP_DEFER_ACCEPT}; the kernel counts it in SYN-ACK
+ *                            retransmissions, so it rounds up to 1, 3, 7, 15, 31... s); zero hands it
  *                            over at the handshake (the default). HTTP clients speak first, so a
  *                            deferred connection comes with its request and is served without
  *                            waiting for it. Off by default because a connection its client opened
- *                            ahead of use is not yet the server's: graceful shutdown resets it with
- *                            the listener, as it does connections still in their handshake, where
- *                            an accepted one would be served a request sent in the quiet period.
+ *                            ahead of use is not yet the server's: if its first bytes have not
+ *                            arrived when graceful shutdown stops accepting, the closed listener
+ *                            answers them with a reset, as it does connections still in their
+ *                            handshake; accepted at the handshake, it would be served a request
+ *                            that comes within the shutdown quiet period.
  */
 public record HttpConfig(
         int maxHeadSize,

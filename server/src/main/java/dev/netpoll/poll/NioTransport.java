@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NioTransport implements Transport {
 
+    private static final System.Logger LOG = System.getLogger(NioTransport.class.getName());
+
     private final PollStats stats = new PollStats();
     private final Set<NioConn> conns = ConcurrentHashMap.newKeySet();
     private final DeadlineSweeper sweeper = new DeadlineSweeper(conns);
@@ -41,6 +43,10 @@ final class NioTransport implements Transport {
     public Listener listen(InetSocketAddress address, int backlog, Duration deferAccept) throws IOException {
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("cannot listen on unresolved host " + address.getHostString());
+        }
+        if (deferAccept.isPositive()) {
+            LOG.log(System.Logger.Level.WARNING, "the nio transport cannot defer accepting (defer-accept "
+                    + deferAccept + "): connections on " + address + " are handed over at the handshake");
         }
         var channel = ServerSocketChannel.open();
         try {
