@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.netpoll.sys.LibC;
+import dev.netpoll.sys.SockAddr;
 import dev.netpoll.sys.SyscallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,22 +104,25 @@ class AcceptedDescriptorTest {
                 var client = new Socket(InetAddress.getLoopbackAddress(), listener.localAddress().getPort())) {
             var conn = (NetFd) listener.accept();
             int fd = conn.fd();
-            int epfd = transport.pollerFor(fd).epollFd();
-            int saved = Descriptors.dup(epfd);
-            int bogus = LibC.eventfd(0, LibC.EFD_CLOEXEC);
-            assertThat(saved).isNotNegative();
-            assertThat(bogus).isNotNegative();
-            try {
-                assertThat(Descriptors.dup2(bogus, epfd)).isEqualTo(epfd);
+            try (var swapped = Descriptors.swapForEventfd(transport.pollerFor(fd).epollFd())) {
                 assertThatThrownBy(() -> conn.read(ByteBuffer.allocateDirect(64)))
                         .isInstanceOf(SyscallException.class)
                         .hasMessageContaining("epoll_ctl");
-            } finally {
-                Descriptors.dup2(saved, epfd);
-                LibC.close(saved);
-                LibC.close(bogus);
             }
             assertThat(conn.isOpen()).as("connection closed").isFalse();
+            assertThat(Descriptors.isOpen(fd)).as("descriptor %d closed", fd).isFalse();
+        }
+    }
+
+    /** An accepted descriptor whose peer address cannot be read (no family) is closed, not leaked. */
+    @Test
+    void epollClosesAnAcceptedDescriptorThatCannotBeWrapped() throws Exception {
+        try (var transport = (EpollTransport) Transport.open("epoll", 1)) {
+            int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+            assertThat(fd).isNotNegative();
+            assertThatThrownBy(() -> EpollListener.adopt(transport, fd, new SockAddr()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("address family");
             assertThat(Descriptors.isOpen(fd)).as("descriptor %d closed", fd).isFalse();
         }
     }

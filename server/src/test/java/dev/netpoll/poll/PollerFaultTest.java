@@ -2,7 +2,6 @@ package dev.netpoll.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.netpoll.sys.LibC;
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -33,21 +32,11 @@ class PollerFaultTest {
             }
             assertThat(server.transport.stats().registered()).as("listener and connection registered").isEqualTo(2);
 
-            int epfd = ((EpollTransport) server.transport).pollerFor(0).epollFd();
-            int saved = Descriptors.dup(epfd);
-            int bogus = LibC.eventfd(0, LibC.EFD_CLOEXEC);
-            assertThat(saved).isNotNegative();
-            assertThat(bogus).isNotNegative();
-            try {
-                assertThat(Descriptors.dup2(bogus, epfd)).isEqualTo(epfd);
+            try (var swapped = Descriptors.swapForEventfd(((EpollTransport) server.transport).pollerFor(0).epollFd())) {
                 // Readiness of the real epoll still reaches the platform thread, which unparks the
                 // poll task into a failing epoll_wait.
                 socket.getOutputStream().write("two".getBytes(StandardCharsets.US_ASCII));
                 Thread.sleep(300);
-            } finally {
-                Descriptors.dup2(saved, epfd);
-                LibC.close(saved);
-                LibC.close(bogus);
             }
             assertThat(read(in, 3)).isEqualTo("two");
             assertThat(roundTrip(socket, in, "three")).isEqualTo("three");
