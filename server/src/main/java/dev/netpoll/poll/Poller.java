@@ -51,8 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Threads</h2>
  * The platform thread owns {@code outerEvents}, {@code monitorEvents} and the restart book-keeping;
- * the poll task owns {@code events} and writes {@code lastPoll} and {@code idle}, which the platform
- * thread reads. The descriptor table is written by registering and closing tasks (under
+ * the poll task owns {@code events} and writes {@code progress} and {@code lastPoll}, which the
+ * platform thread reads. The descriptor table is written by registering and closing tasks (under
  * {@code tableLock} when it grows) and read by both pollers with acquire semantics.
  */
 final class Poller implements Runnable {
@@ -94,10 +94,15 @@ final class Poller implements Runnable {
     private final Thread thread;
     /** The current poll task; replaced by the platform thread when one dies. */
     private volatile Thread pollTask;
-    /** Written by the poll task: System.nanoTime() when it last polled or woke up. */
+    /**
+     * Written by the poll task: its poll count and whether it is parked with the outer epoll armed
+     * ({@link PollProgress}). One word, so the monitor never pairs a count with a stale idle flag.
+     */
+    private volatile long progress = PollProgress.busy(0);
+    /**
+     * Written by the poll task before it publishes a new count or wakes: System.nanoTime() then.
+     */
     private volatile long lastPoll = System.nanoTime();
-    /** Written by the poll task: true while it is parked with the outer epoll armed. */
-    private volatile boolean idle;
 
     Poller(String name, PollStats stats) throws SyscallException {
         this.stats = stats;
@@ -234,8 +239,8 @@ final class Poller implements Runnable {
                 }
                 for (int i = 0; i < n; i++) {
                     if (outerEvents.data(i) == INNER_TOKEN) {
-                        // Handed off before the unpark, so that the task's next lastPoll is later.
-                        monitor.handedOff(System.nanoTime());
+                        // Read before the unpark, so that only a poll the task starts after it counts.
+                        monitor.handedOff(progress, System.nanoTime());
                         LockSupport.unpark(pollTask);
                     } else {
                         LibC.read(eventFd, eventFdAddress, 8);
@@ -272,24 +277,19 @@ final class Poller implements Runnable {
         private long restartedAt;
         private boolean failing;
 
-        void handedOff(long now) {
-            debt.handedOff(now);
+        void handedOff(long progress, long now) {
+            debt.handedOff(progress, now);
         }
 
         /** True while the poll task owes a poll: it was handed events, or it is not parked idle. */
         boolean owed() {
-            return debt.owed() || !idle;
+            return debt.owed(progress);
         }
 
         void check(long now) {
             restartIfDead(now);
-            long last = lastPoll;
-            debt.settle(last);
-            if (!owed()) {
-                return;
-            }
-            long since = debt.owed() ? debt.since() : last;
-            if (now - since >= MONITOR_MILLIS * 1_000_000L) {
+            long p = progress; // before lastPoll: the time read is then no older than this count
+            if (debt.overdue(p, lastPoll, now, MONITOR_MILLIS * 1_000_000L)) {
                 pollForTheTask();
             }
         }
@@ -351,9 +351,12 @@ final class Poller implements Runnable {
      * reports it at once, so an event that slips in between is not lost.
      */
     private void pollLoop() {
+        // A restarted task continues the count of the one that died, so unsettled hand-offs settle.
+        long polls = PollProgress.polls(progress);
         try {
             while (!stopping) {
                 lastPoll = System.nanoTime();
+                progress = PollProgress.busy(++polls);
                 int n = LibC.epoll_wait(epfd, events.address(), MAX_EVENTS, 0);
                 stats.waitCalls.increment();
                 if (n > 0) {
@@ -370,17 +373,17 @@ final class Poller implements Runnable {
                 }
                 ctl(outerFd, LibC.EPOLL_CTL_MOD, epfd, LibC.EPOLLIN | LibC.EPOLLONESHOT, INNER_TOKEN);
                 // Idle only once armed: an event from here on reaches the platform thread.
-                idle = true;
+                progress = PollProgress.idle(polls);
                 LockSupport.park(this);
-                lastPoll = System.nanoTime(); // before idle = false: never idle=false with a stale time
-                idle = false;
+                lastPoll = System.nanoTime(); // awake, about to poll: not overdue yet
+                progress = PollProgress.busy(polls);
             }
         } catch (SyscallException | RuntimeException e) {
             if (!stopping) {
                 LOG.log(System.Logger.Level.ERROR, "poll task of " + name + " failed", e);
             }
         } finally {
-            idle = false;
+            progress = PollProgress.busy(polls);
         }
     }
 
