@@ -99,9 +99,18 @@ public final class NetFd implements Conn {
         LibC.close(fd);
     }
 
-    /** Wraps a fresh non-blocking socket; it is registered with a poller before its first wait. */
+    /**
+     * Wraps a fresh non-blocking socket; it is registered with a poller before its first wait.
+     * Owns {@code fd} from the call on: closes it if the wrapper cannot be built (out of memory),
+     * since nobody else holds the number to close it.
+     */
     static NetFd open(int fd, EpollTransport transport, byte[] remote) {
-        return new NetFd(fd, transport, remote);
+        try {
+            return new NetFd(fd, transport, remote);
+        } catch (Throwable e) {
+            LibC.close(fd);
+            throw e;
+        }
     }
 
     /**
@@ -110,7 +119,7 @@ public final class NetFd implements Conn {
      * Closes {@code fd} if registration fails.
      */
     static NetFd openRegistered(int fd, EpollTransport transport, byte[] local) throws IOException {
-        var netFd = new NetFd(fd, transport, local);
+        var netFd = open(fd, transport, local);
         netFd.pd.acquire();
         try {
             netFd.registerBeforeWait();

@@ -127,6 +127,18 @@ class AcceptedDescriptorTest {
         }
     }
 
+    /**
+     * Whatever fails while the wrapper is built (here a missing transport; in production, memory),
+     * the descriptor handed over is closed: its number is in no other hands.
+     */
+    @Test
+    void epollClosesADescriptorWhoseWrapperCannotBeBuilt() {
+        int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+        assertThat(fd).isNotNegative();
+        assertThatThrownBy(() -> NetFd.open(fd, null, new byte[0])).isInstanceOf(NullPointerException.class);
+        assertThat(Descriptors.isOpen(fd)).as("descriptor %d closed", fd).isFalse();
+    }
+
     private static int noDelay(int fd) {
         var value = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
         long address = LibC.address(value);
