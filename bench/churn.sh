@@ -7,6 +7,7 @@
 #
 #   bench/churn.sh              # three rounds over every server (about 4 minutes)
 #   RUNS=1 N=5000 bench/churn.sh   # smoke test
+#   ONLY="netpoll-spring tomcat-vt" bench/churn.sh   # just these servers
 #
 # Writes bench/results/churn-<timestamp>.md and prints it.
 set -euo pipefail
@@ -40,6 +41,7 @@ order=()
 # serve NAME PORT CMD...: starts the server in the background.
 serve() {
   local name=$1 port=$2; shift 2
+  [[ -z "${ONLY:-}" || " $ONLY " == *" $name "* ]] || return 0
   taskset -c 1 "$@" >"$work/$name.log" 2>&1 &
   pids[$name]=$!
   ports[$name]=$port
@@ -48,14 +50,16 @@ serve() {
 trap 'for n in "${!pids[@]}"; do kill "${pids[$n]}" 2>/dev/null || true; done' EXIT
 
 # measure NAME ROUND: one `ab -c 1000` run; appends "name round req/s p99_ms cpu_us_per_req
-# failures" to $results. ab counts a body whose length differs from the first one's as a
+# failures ab_cpu_percent" to $results. ab's own CPU (user + system over wall time) says whether
+# the client, not the server, set the rate: at 100% of its core it can open no connection faster. ab counts a body whose length differs from the first one's as a
 # failure ("Request #9" then "Request #10"): those are left out.
 measure() {
   local name=$1 round=$2 pid=${pids[$1]} url="http://127.0.0.1:${ports[$1]}/"
-  local before after rps p99 complete failures us
+  local before after rps p99 complete failures us client TIMEFORMAT='%R %U %S'
   before=$(cpu_ticks "$pid")
-  taskset -c 0 ab -q -r -n "$N" -c 1000 "$url" >"$work/ab.out" 2>&1 || true
+  { time taskset -c 0 ab -q -r -n "$N" -c 1000 "$url" >"$work/ab.out" 2>&1 || true; } 2>"$work/ab.time"
   after=$(cpu_ticks "$pid")
+  client=$(awk '{printf "%.0f", ($1 > 0 ? ($2 + $3) * 100 / $1 : 0)}' "$work/ab.time")
   rps=$(awk '/Requests per second:/ {print $4}' "$work/ab.out")
   p99=$(awk '$1=="99%" {print $2}' "$work/ab.out")
   complete=$(awk '/Complete requests:/ {print $3}' "$work/ab.out")
@@ -63,8 +67,8 @@ measure() {
     | awk -F'[:,] *' '{print $2 + $4 + $8}' || true)
   failures=$(( ${failures:-0} + N - ${complete:-0} ))
   us=$(us_per_request "$before" "$after" "${complete:-0}")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "${rps:-0}" "${p99:-?}" "$us" "$failures" >>"$results"
-  echo "$name round $round: ${rps:-0} req/s p99=${p99:-?}ms cpu=${us}us/req failed=$failures" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "${rps:-0}" "${p99:-?}" "$us" "$failures" "$client" >>"$results"
+  echo "$name round $round: ${rps:-0} req/s p99=${p99:-?}ms cpu=${us}us/req failed=$failures ab=${client}%" >&2
 }
 
 # churn_rate PORT: one unmeasured `ab -c 1000` run; prints its requests per second.
@@ -110,24 +114,25 @@ out="$root/bench/results/churn-$stamp.md"
   echo "Java: -Xmx256m, $("$java" -version 2>&1 | head -1)."
   echo "Failed: refused, reset or incomplete requests (ab's length mismatches of \`Request #N\` bodies excluded)."
   echo
-  echo "| server | round | req/s | p99 (ms) | server CPU µs/req | failed |"
-  echo "|---|---|---|---|---|---|"
-  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$results"
+  echo "| server | round | req/s | p99 (ms) | server CPU µs/req | failed | ab's CPU % of its core |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7}' "$results"
   echo
   echo "Medians over the rounds, and their ratios (targets: raw at least 1.0x Go, Spring at least 1.5x Tomcat-VT;"
-  echo "\`-deferred\`: the same server with \`server.netpoll.defer-accept=1s\`, not the default):"
+  echo "\`-deferred\`: the same server with \`server.netpoll.defer-accept=1s\`, not the default). Where ab used"
+  echo "nearly all of its core, the client set the rate and server CPU µs/req is the server's measure:"
   echo
   python3 - "$results" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, _, rps, p99, us, _ = line.rstrip("\n").split("\t")
-    rows.setdefault(name, []).append((float(rps), float(p99) if p99 != "?" else float("nan"), float(us)))
-med = {n: [statistics.median(v[i] for v in r) for i in range(3)] for n, r in rows.items()}
-print("| server | median req/s | median p99 (ms) | median server CPU µs/req |")
-print("|---|---|---|---|")
-for n, (rps, p99, us) in med.items():
-    print(f"| {n} | {rps:.0f} | {p99:.0f} | {us:.1f} |")
+    name, _, rps, p99, us, _, client = line.rstrip("\n").split("\t")
+    rows.setdefault(name, []).append((float(rps), float(p99) if p99 != "?" else float("nan"), float(us), float(client)))
+med = {n: [statistics.median(v[i] for v in r) for i in range(4)] for n, r in rows.items()}
+print("| server | median req/s | median p99 (ms) | median server CPU µs/req | median ab CPU % |")
+print("|---|---|---|---|---|")
+for n, (rps, p99, us, client) in med.items():
+    print(f"| {n} | {rps:.0f} | {p99:.0f} | {us:.1f} | {client:.0f} |")
 print()
 print("| ratio of medians | req/s | server CPU µs/req |")
 print("|---|---|---|")
