@@ -48,6 +48,7 @@ final class Http2Connection implements NextProtocol.Session {
     /** The highest client stream id seen; written by the reader under {@code admission}. */
     private volatile int maxClientStreamId;
     // Reader-owned.
+    private final SkippedStreamIds skippedIds = new SkippedStreamIds();
     private int peerInitialWindow = Frame.DEFAULT_WINDOW;
     private final HeaderAssembly assembly;
     private final RateLimit resets;
@@ -389,6 +390,10 @@ final class Http2Connection implements NextProtocol.Session {
         if ((id & 1) == 0) {
             throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on even stream " + id + " (section 5.1.1)");
         }
+        if (skippedIds.contains(id)) {
+            throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS opening stream " + id
+                    + " after stream " + maxClientStreamId + " (section 5.1.1)");
+        }
         if (assembly.headers(reader)) {
             headerBlockComplete();
         }
@@ -421,6 +426,7 @@ final class Http2Connection implements NextProtocol.Session {
             trailers(id, existing, endStream, fields);
             return;
         }
+        skippedIds.opened(maxClientStreamId, id);
         admission.lock();
         try {
             maxClientStreamId = id;

@@ -147,8 +147,21 @@ class Http2ProtocolErrorsTest {
     }
 
     @Test
-    void aStreamIdThatGoesBackOrIsEvenIsAConnectionProtocolError() throws Exception {
+    void anEvenStreamIdIsAConnectionProtocolError() throws Exception {
         client.headers(2, true, RawH2Client.request("GET", "/even"));
+        assertConnectionError(ErrorCode.PROTOCOL_ERROR);
+    }
+
+    /**
+     * Section 5.1.1: a new stream's id must exceed every id opened before. Stream 3 was never
+     * used, so HEADERS on it after stream 5 opens a stream out of order (PROTOCOL_ERROR), where
+     * HEADERS on stream 5 again would be a frame on a closed stream (STREAM_CLOSED, above).
+     */
+    @Test
+    void openingASkippedLowerStreamIdIsAConnectionProtocolError() throws Exception {
+        client.get(5, "/done");
+        assertThat(client.response(5).status()).isEqualTo("200");
+        client.headers(3, true, RawH2Client.request("GET", "/back"));
         assertConnectionError(ErrorCode.PROTOCOL_ERROR);
     }
 
