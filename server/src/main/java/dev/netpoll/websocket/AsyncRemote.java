@@ -8,34 +8,42 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The asynchronous sender of an {@link EndpointSession}. Its sends run on the calling thread and
  * complete before they return, like {@link BasicRemote}'s: callers here are cheap virtual threads
  * or application threads that may block, a send to a client that reads is a copy into the socket
- * buffer, and one to a client that does not is bounded by the write timeout. The outcome goes to
- * the handler or future, never thrown, as the API asks. Any thread.
+ * buffer, and one to a client that does not is bounded by the write timeout, and by the send
+ * timeout when one is set (from the container's default async send timeout): a send that has not
+ * gone out by then fails, and if part of it was written the session closes, as after a write
+ * timeout. The outcome goes to the handler or future, never thrown, as the API asks. Any thread.
  */
 final class AsyncRemote implements RemoteEndpoint.Async {
 
     private final BasicRemote basic;
-    private volatile long sendTimeout = -1;
+    private final MessageSender sender;
+    /** Milliseconds; zero or negative for none. */
+    private volatile long sendTimeout;
 
-    AsyncRemote(BasicRemote basic) {
+    AsyncRemote(BasicRemote basic, MessageSender sender, long sendTimeoutMillis) {
         this.basic = basic;
+        this.sender = sender;
+        this.sendTimeout = sendTimeoutMillis;
     }
 
-    private interface Send {
-        void run() throws IOException, EncodeException;
-    }
-
-    private static void run(Send send, SendHandler handler) {
+    private void run(MessageSender.Send send, SendHandler handler) {
         if (handler == null) {
             throw new IllegalArgumentException("the send handler must not be null");
         }
         SendResult result;
         try {
-            send.run();
+            long timeout = sendTimeout;
+            if (timeout > 0) {
+                sender.within(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), send);
+            } else {
+                send.run();
+            }
             result = new SendResult();
         } catch (IOException | EncodeException | RuntimeException e) {
             result = new SendResult(e);
@@ -43,7 +51,7 @@ final class AsyncRemote implements RemoteEndpoint.Async {
         handler.onResult(result);
     }
 
-    private static Future<Void> run(Send send) {
+    private Future<Void> run(MessageSender.Send send) {
         var future = new CompletableFuture<Void>();
         run(send, result -> {
             if (result.isOK()) {

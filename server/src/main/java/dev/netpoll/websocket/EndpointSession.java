@@ -102,7 +102,7 @@ final class EndpointSession implements Session, MessageLayer {
         // Synchronised, not concurrent: applications store null values (an absent HTTP session).
         this.userProperties = Collections.synchronizedMap(new HashMap<>(handshake.userProperties()));
         this.basic = new BasicRemote(this, sender);
-        this.async = new AsyncRemote(basic);
+        this.async = new AsyncRemote(basic, sender, container.getDefaultAsyncSendTimeout());
         this.maxTextMessageSize = container.getDefaultMaxTextMessageBufferSize();
         this.maxBinaryMessageSize = container.getDefaultMaxBinaryMessageBufferSize();
     }

@@ -1,6 +1,8 @@
 package dev.netpoll.websocket;
 
+import jakarta.websocket.EncodeException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,10 +37,45 @@ final class MessageSender {
      * one, since half a pair cannot be encoded on its own. 0 when none.
      */
     private char heldSurrogate;
+    /**
+     * Guarded by messageLock: the deadline ({@link System#nanoTime}) of the asynchronous send
+     * running under it, 0 when none; see {@link #within}.
+     */
+    private long sendDeadline;
+
+    /** A send that may encode (an object through the session's encoders) as well as write. */
+    interface Send {
+        void run() throws IOException, EncodeException;
+    }
 
     MessageSender(SessionWriter writer, MessageCompression compression) {
         this.writer = writer;
         this.compression = compression;
+    }
+
+    /**
+     * Runs {@code send}, one asynchronous send, within {@code deadlineNanos}
+     * ({@link System#nanoTime}): waiting for another sender's message and writing its own frames
+     * all count (Jakarta WebSocket's send timeout). It holds messageLock throughout, so the
+     * deadline reaches every frame it writes, encoders' message streams included; the lock is
+     * reentrant, so the message methods below take it again. Control frames (pongs from the
+     * session's task, close) do not wait for it.
+     *
+     * @throws SocketTimeoutException another message was still going out at the deadline;
+     *         nothing of this one was sent and the session stays open
+     */
+    void within(long deadlineNanos, Send send) throws IOException, EncodeException {
+        if (!SendDeadline.tryLock(messageLock, deadlineNanos)) {
+            throw new SocketTimeoutException("send timeout: another message was still being sent");
+        }
+        long outer = sendDeadline;
+        try {
+            sendDeadline = outer == 0 || deadlineNanos - outer < 0 ? deadlineNanos : outer;
+            send.run();
+        } finally {
+            sendDeadline = outer;
+            messageLock.unlock();
+        }
     }
 
     /** Sends a whole text or binary message: one frame. */
@@ -94,6 +131,7 @@ final class MessageSender {
         partial = last ? 0 : opcode;
     }
 
+    /** Under messageLock. */
     private void sendData(int opcode, boolean fin, ByteBuffer payload) throws IOException {
         boolean rsv1 = false;
         if (compression != null) {
@@ -101,7 +139,7 @@ final class MessageSender {
             payload = ByteBuffer.wrap(out.bytes(), 0, out.length());
             rsv1 = out.first();
         }
-        writer.send(frame(opcode, fin, rsv1, payload));
+        writer.send(frame(opcode, fin, rsv1, payload), sendDeadline);
     }
 
     /** Sends a ping, pong or close frame; {@code payload} at most 125 bytes. */

@@ -2,6 +2,7 @@ package dev.netpoll.websocket;
 
 import dev.netpoll.http.UpgradedConn;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.glassfish.tyrus.spi.CompletionHandler;
@@ -56,8 +57,18 @@ final class SessionWriter extends Writer {
      * @throws IOException the write failed, or our close frame already went out
      */
     void send(ByteBuffer frame) throws IOException {
+        send(frame, 0);
+    }
+
+    /**
+     * {@link #send(ByteBuffer)}, bounded also by {@code deadlineNanos} ({@link System#nanoTime},
+     * 0 for none): a send under an asynchronous send timeout. Waiting for another sender's frame
+     * past it fails the send with nothing written, and the session stays open; a write that passes
+     * it fails like one that passes the write timeout.
+     */
+    void send(ByteBuffer frame, long deadlineNanos) throws IOException {
         IOException failure;
-        sendLock.lock();
+        lock(deadlineNanos);
         try {
             if (closeSent) {
                 throw new IOException("the WebSocket session is closing: our close frame was sent");
@@ -65,7 +76,11 @@ final class SessionWriter extends Writer {
             // A frame's first byte: FIN, RSV1-3, opcode; 0x8 is Close. One frame per call.
             closeSent = frame.hasRemaining() && (frame.get(frame.position()) & 0x0F) == 0x8;
             try {
-                conn.setWriteDeadline(writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0);
+                long deadline = writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0;
+                if (deadlineNanos != 0 && (deadline == 0 || deadlineNanos - deadline < 0)) {
+                    deadline = deadlineNanos;
+                }
+                conn.setWriteDeadline(deadline);
                 conn.write(frame);
                 session.sent();
                 return;
@@ -77,6 +92,16 @@ final class SessionWriter extends Writer {
         }
         conn.close();
         throw failure;
+    }
+
+    private void lock(long deadlineNanos) throws IOException {
+        if (deadlineNanos == 0) {
+            sendLock.lock();
+            return;
+        }
+        if (!SendDeadline.tryLock(sendLock, deadlineNanos)) {
+            throw new SocketTimeoutException("send timeout: another frame was still being written");
+        }
     }
 
     /**

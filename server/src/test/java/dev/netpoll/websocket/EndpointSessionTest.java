@@ -44,6 +44,8 @@ class EndpointSessionTest {
      * string: sessions of earlier tests may still report (a client that just dropped its socket).
      */
     static final BlockingQueue<String> CLOSES = new LinkedBlockingQueue<>();
+    /** How {@link Unread}'s sends ended. */
+    static final BlockingQueue<String> FLOODS = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,7 +58,8 @@ class EndpointSessionTest {
                 ServerEndpointConfig.Builder.create(Closer.class, "/closer").build(),
                 ServerEndpointConfig.Builder.create(Impatient.class, "/impatient").build(),
                 ServerEndpointConfig.Builder.create(Closer.class, "/nullable").configurator(new NullProperty()).build(),
-                ServerEndpointConfig.Builder.create(Mutual.class, "/mutual").build())) {
+                ServerEndpointConfig.Builder.create(Mutual.class, "/mutual").build(),
+                ServerEndpointConfig.Builder.create(Unread.class, "/unread").build())) {
             server.container.addEndpoint(endpoint);
         }
     }
@@ -295,6 +298,22 @@ class EndpointSessionTest {
         }
     }
 
+    /**
+     * The asynchronous sender's send timeout bounds a send to a client that stops reading, well
+     * before the server's write timeout (10 s here) would.
+     */
+    @Test
+    void anAsyncSendToAClientThatDoesNotReadFailsAtItsSendTimeout() throws Exception {
+        try (RawClient client = open("/unread")) {
+            client.send(RawClient.text("300"));
+            String outcome = FLOODS.poll(8, TimeUnit.SECONDS);
+            assertThat(outcome).as("no send failed before the write timeout").isNotNull();
+            assertThat(outcome).startsWith("SocketTimeoutException after ");
+            long millis = Long.parseLong(outcome.substring(outcome.lastIndexOf(' ') + 1));
+            assertThat(millis).as("the failed send's duration").isBetween(250L, 5_000L);
+        }
+    }
+
     @Test
     void endpointsOwnIdleTimeoutClosesTheSession() throws Exception {
         try (RawClient client = open("/impatient")) {
@@ -399,6 +418,39 @@ class EndpointSessionTest {
                             + "|" + session.getOpenSessions().size() + "|" + session.getProtocolVersion()
                             + "|" + session.getUserProperties().get("listed at open"))));
             session.getUserProperties().put("listed at open", session.getOpenSessions().contains(session));
+        }
+    }
+
+    /**
+     * Sets the asynchronous send timeout to the milliseconds it is sent, then sends 64 KiB
+     * messages to a client that reads none until one fails, and reports how and after how long.
+     */
+    public static final class Unread extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.addMessageHandler(String.class, timeout -> {
+                var async = session.getAsyncRemote();
+                async.setSendTimeout(Long.parseLong(timeout));
+                var chunk = ByteBuffer.allocate(64 * 1024);
+                for (int i = 0; i < 10_000; i++) {
+                    long start = System.nanoTime();
+                    try {
+                        async.sendBinary(chunk.duplicate()).get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                        Throwable cause = e.getCause();
+                        // DeadlineExceededException and the rest: SocketTimeoutException is the contract
+                        String kind = cause instanceof java.net.SocketTimeoutException
+                                ? "SocketTimeoutException" : cause.toString();
+                        FLOODS.add(kind + " after " + millis);
+                        return;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                FLOODS.add("every send went out");
+            });
         }
     }
 
