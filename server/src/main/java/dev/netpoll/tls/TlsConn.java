@@ -75,9 +75,23 @@ public final class TlsConn implements Conn {
     // under both locks; published to the lock-free readers by the volatile write of handshaken.
     private SSLEngine engine;
     // The caller's deadlines, forwarded to the plain connection (the earlier of them and the
-    // handshake's while it runs).
+    // handshake's while it runs). writeDeadline is guarded by deadlineLock.
     private volatile long readDeadline;
-    private volatile long writeDeadline;
+    private long writeDeadline;
+    /**
+     * Guards {@code writeDeadline}'s writes, the bound below, and every call of the plain
+     * connection's setWriteDeadline, so that what the plain connection holds is always computed
+     * from the latest of both: a caller on another thread (an HTTP/2 flusher) setting its deadline
+     * while the reader answers a key update must neither lift the reply's bound nor be lost when
+     * the reply ends. Never held while waiting for anything.
+     */
+    private final ReentrantLock deadlineLock = new ReentrantLock();
+    // Guarded by deadlineLock: a bound of this layer's own on writes while it writes for itself
+    // (the handshake, a key update reply, close_notify), and whether it replaces the caller's
+    // deadline, which may be long past (left by the last response), or only caps it.
+    private boolean writeBounded;
+    private boolean boundReplaces;
+    private long writeBound;
 
     TlsConn(Conn plain, TlsContext context, NativeBufferPool pool, Duration handshakeTimeout, HandshakeStats stats) {
         this.plain = plain;
@@ -123,7 +137,7 @@ public final class TlsConn implements Conn {
             handshakeDeadline = System.nanoTime() + handshakeTimeout.toNanos();
             handshaking = true;
             plain.setReadDeadline(earlier(readDeadline, handshakeDeadline));
-            plain.setWriteDeadline(earlier(writeDeadline, handshakeDeadline));
+            boundWrites(handshakeDeadline, false);
             try {
                 ByteBuffer hello = input.readFirstRecord();
                 engine = context.newEngine(context.choosesByServerName() ? ClientHelloServerName.find(hello) : null);
@@ -145,7 +159,7 @@ public final class TlsConn implements Conn {
             } finally {
                 handshaking = false;
                 plain.setReadDeadline(readDeadline);
-                plain.setWriteDeadline(writeDeadline);
+                unboundWrites();
                 output.release();
                 input.releaseIfEmpty();
             }
@@ -215,7 +229,7 @@ public final class TlsConn implements Conn {
             // The caller's write deadline may be long past (set for the last response) or none:
             // the reply gets a bound of its own, else the read that carried the key update fails
             // as if it had timed out.
-            plain.setWriteDeadline(System.nanoTime() + handshakeTimeout.toNanos());
+            boundWrites(System.nanoTime() + handshakeTimeout.toNanos(), true);
             for (HandshakeStatus s = status; ; s = engine.getHandshakeStatus()) {
                 if (s == HandshakeStatus.NEED_TASK) {
                     runDelegatedTasks();
@@ -227,7 +241,7 @@ public final class TlsConn implements Conn {
             }
             output.flush();
         } finally {
-            plain.setWriteDeadline(writeDeadline);
+            unboundWrites();
             output.release();
             writeLock.unlock();
         }
@@ -350,11 +364,12 @@ public final class TlsConn implements Conn {
             return;
         }
         try {
-            plain.setWriteDeadline(System.nanoTime() + boundNanos);
+            boundWrites(System.nanoTime() + boundNanos, true);
             output.closeOutbound();
         } catch (IOException e) {
             // The peer is gone or slow: closing without close_notify is all that is left.
         } finally {
+            unboundWrites();
             output.release();
             writeLock.unlock();
         }
@@ -393,8 +408,42 @@ public final class TlsConn implements Conn {
 
     @Override
     public void setWriteDeadline(long deadlineNanos) {
-        writeDeadline = deadlineNanos;
-        plain.setWriteDeadline(handshaking ? earlier(deadlineNanos, handshakeDeadline) : deadlineNanos);
+        deadlineLock.lock();
+        try {
+            writeDeadline = deadlineNanos;
+            forwardWriteDeadline();
+        } finally {
+            deadlineLock.unlock();
+        }
+    }
+
+    /** This layer writes for itself until {@link #unboundWrites()}, bounded by {@code deadlineNanos}. */
+    private void boundWrites(long deadlineNanos, boolean replacesCallers) {
+        deadlineLock.lock();
+        try {
+            writeBounded = true;
+            boundReplaces = replacesCallers;
+            writeBound = deadlineNanos;
+            forwardWriteDeadline();
+        } finally {
+            deadlineLock.unlock();
+        }
+    }
+
+    private void unboundWrites() {
+        deadlineLock.lock();
+        try {
+            writeBounded = false;
+            forwardWriteDeadline();
+        } finally {
+            deadlineLock.unlock();
+        }
+    }
+
+    /** Under deadlineLock. */
+    private void forwardWriteDeadline() {
+        plain.setWriteDeadline(!writeBounded ? writeDeadline
+                : boundReplaces ? writeBound : earlier(writeDeadline, writeBound));
     }
 
     /** The earlier of two deadlines, 0 meaning none. */

@@ -239,6 +239,67 @@ class TlsConnTest {
         }
     }
 
+    /**
+     * The reader answers a TLS 1.3 key update with a write bounded by the handshake timeout,
+     * whatever deadline the last response left. Another thread (an HTTP/2 flusher) that sets its
+     * write deadline meanwhile must neither lift that bound from the reply (here to none, which
+     * would let a client that stops reading hold the reader forever) nor be lost when it ends.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(60)
+    void aWriteDeadlineSetDuringAKeyUpdateReplyNeitherLiftsItsBoundNorIsLost(String transportName) throws Exception {
+        try (Transport transport = Transport.open(transportName, 1);
+                Listener listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+            TlsContext tls = TlsContext.builder(() -> server).build();
+            var outcome = new CompletableFuture<long[]>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    var gate = new WriteGateConn(listener.accept());
+                    long[] result = new long[2];
+                    try (TlsConn conn = tls.wrap(gate, Duration.ofSeconds(10))) {
+                        var buffer = ByteBuffer.allocate(16);
+                        conn.read(buffer); // the handshake, then the client's 'x'
+                        conn.setWriteDeadline(System.nanoTime() + Duration.ofMinutes(5).toNanos());
+                        conn.write(ByteBuffer.wrap(new byte[] {'a'}));
+                        var inReply = gate.holdNextWrite();
+                        var flusher = Thread.ofVirtual().start(() -> {
+                            try {
+                                inReply.await();
+                                conn.setWriteDeadline(0);
+                                result[0] = gate.writeDeadline();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                gate.release();
+                            }
+                        });
+                        buffer.clear();
+                        conn.read(buffer); // the key update, answered, then 'y'
+                        flusher.join();
+                        result[1] = gate.writeDeadline();
+                    }
+                    outcome.complete(result);
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                }
+            });
+            try (var socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", listener.localAddress().getPort())) {
+                socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write('x');
+                socket.getOutputStream().flush();
+                assertThat(socket.getInputStream().read()).isEqualTo('a');
+                socket.startHandshake(); // on TLS 1.3: a KeyUpdate that asks the server to update its keys too
+                socket.getOutputStream().write('y');
+                socket.getOutputStream().flush();
+                long[] result = outcome.get(20, TimeUnit.SECONDS);
+                assertThat(result[0]).as("the socket's write deadline during the reply").isNotZero();
+                assertThat(result[1]).as("the socket's write deadline after it: the flusher's, none").isZero();
+            }
+        }
+    }
+
     private static byte[] copy(ByteBuffer flipped) {
         byte[] bytes = new byte[flipped.remaining()];
         flipped.get(bytes);
