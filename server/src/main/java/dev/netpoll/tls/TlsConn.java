@@ -65,27 +65,29 @@ public final class TlsConn implements Conn {
     private final CipherInput input;
     private final CipherOutput output;
 
-    // Written under both locks by the handshake; volatile for the lock-free checks of readNow,
-    // session() and the deadline setters.
+    // Written under both locks by the handshake; volatile for the lock-free checks of readNow
+    // and session().
     private volatile boolean handshaken;
-    private volatile boolean handshaking;
-    private volatile long handshakeDeadline;
+    // Written by the handshake before it bounds reads and writes with it; read under deadlineLock.
+    private long handshakeDeadline;
     private IOException handshakeFailure;
     // Made by the handshake once the ClientHello is read (its SNI name picks the certificate),
     // under both locks; published to the lock-free readers by the volatile write of handshaken.
     private SSLEngine engine;
-    // The caller's deadlines, forwarded to the plain connection (the earlier of them and the
-    // handshake's while it runs). writeDeadline is guarded by deadlineLock.
-    private volatile long readDeadline;
-    private long writeDeadline;
     /**
-     * Guards {@code writeDeadline}'s writes, the bound below, and every call of the plain
-     * connection's setWriteDeadline, so that what the plain connection holds is always computed
-     * from the latest of both: a caller on another thread (an HTTP/2 flusher) setting its deadline
-     * while the reader answers a key update must neither lift the reply's bound nor be lost when
-     * the reply ends. Never held while waiting for anything.
+     * Guards the caller's deadlines, the bounds below, and every call of the plain connection's
+     * deadline setters, so that what the plain connection holds is always computed from the
+     * latest of both: a caller on another thread setting its deadline while this layer reads or
+     * writes for itself (an HTTP/2 flusher during a key update reply; a graceful shutdown expiring
+     * a connection whose handshake is ending) must neither lift the layer's bound nor be lost
+     * when it ends. Never held while waiting for anything.
      */
     private final ReentrantLock deadlineLock = new ReentrantLock();
+    // Guarded by deadlineLock: the caller's deadlines (System.nanoTime, 0 for none).
+    private long readDeadline;
+    private long writeDeadline;
+    // Guarded by deadlineLock: reads are capped by handshakeDeadline while the handshake runs.
+    private boolean readBounded;
     // Guarded by deadlineLock: a bound of this layer's own on writes while it writes for itself
     // (the handshake, a key update reply, close_notify), and whether it replaces the caller's
     // deadline, which may be long past (left by the last response), or only caps it.
@@ -135,8 +137,7 @@ public final class TlsConn implements Conn {
                 throw new SSLHandshakeException(handshakeFailure.getMessage());
             }
             handshakeDeadline = System.nanoTime() + handshakeTimeout.toNanos();
-            handshaking = true;
-            plain.setReadDeadline(earlier(readDeadline, handshakeDeadline));
+            boundReads(true);
             boundWrites(handshakeDeadline, false);
             try {
                 ByteBuffer hello = input.readFirstRecord();
@@ -157,8 +158,7 @@ public final class TlsConn implements Conn {
                 sendAlert();
                 fail(e instanceof IOException io ? io : new SSLHandshakeException(e.toString()), HandshakeStats.Result.FAILED);
             } finally {
-                handshaking = false;
-                plain.setReadDeadline(readDeadline);
+                boundReads(false);
                 unboundWrites();
                 output.release();
                 input.releaseIfEmpty();
@@ -402,8 +402,13 @@ public final class TlsConn implements Conn {
 
     @Override
     public void setReadDeadline(long deadlineNanos) {
-        readDeadline = deadlineNanos;
-        plain.setReadDeadline(handshaking ? earlier(deadlineNanos, handshakeDeadline) : deadlineNanos);
+        deadlineLock.lock();
+        try {
+            readDeadline = deadlineNanos;
+            forwardReadDeadline();
+        } finally {
+            deadlineLock.unlock();
+        }
     }
 
     @Override
@@ -415,6 +420,22 @@ public final class TlsConn implements Conn {
         } finally {
             deadlineLock.unlock();
         }
+    }
+
+    /** Caps reads by the handshake's deadline while {@code bounded}. */
+    private void boundReads(boolean bounded) {
+        deadlineLock.lock();
+        try {
+            readBounded = bounded;
+            forwardReadDeadline();
+        } finally {
+            deadlineLock.unlock();
+        }
+    }
+
+    /** Under deadlineLock. */
+    private void forwardReadDeadline() {
+        plain.setReadDeadline(readBounded ? earlier(readDeadline, handshakeDeadline) : readDeadline);
     }
 
     /** This layer writes for itself until {@link #unboundWrites()}, bounded by {@code deadlineNanos}. */

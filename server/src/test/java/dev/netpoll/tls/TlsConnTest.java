@@ -300,6 +300,58 @@ class TlsConnTest {
         }
     }
 
+    /**
+     * A read deadline set from another thread as the handshake ends (a graceful shutdown expiring
+     * quiet connections) must not be overwritten by the handshake putting back the deadline it
+     * read before: the connection would then stay open until its old deadline.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "nio"})
+    @Timeout(60)
+    void aReadDeadlineSetAsTheHandshakeEndsIsNotLost(String transportName) throws Exception {
+        try (Transport transport = Transport.open(transportName, 1);
+                Listener listener = transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+            TlsContext tls = TlsContext.builder(() -> server).build();
+            long expiry = System.nanoTime() + Duration.ofMinutes(7).toNanos();
+            var outcome = new CompletableFuture<Long>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    // The handshake's first call caps the deadline, its second puts the caller's back.
+                    var gate = new ReadDeadlineGateConn(listener.accept(), 2);
+                    try (TlsConn conn = tls.wrap(gate, Duration.ofSeconds(10))) {
+                        var expire = Thread.ofVirtual().unstarted(() -> conn.setReadDeadline(expiry));
+                        var watcher = Thread.ofVirtual().start(() -> {
+                            try {
+                                gate.entered().await();
+                                expire.start();
+                                // until it is done, or waits for the handshake to finish forwarding
+                                for (int i = 0; i < 200 && expire.isAlive() && expire.getState() != Thread.State.WAITING; i++) {
+                                    Thread.sleep(5);
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                gate.release();
+                            }
+                        });
+                        conn.read(ByteBuffer.allocate(16)); // the handshake, then the client's 'x'
+                        watcher.join();
+                        expire.join();
+                        outcome.complete(gate.readDeadline());
+                    }
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                }
+            });
+            try (var socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", listener.localAddress().getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write('x');
+                socket.getOutputStream().flush();
+                assertThat(outcome.get(20, TimeUnit.SECONDS)).as("the socket's read deadline").isEqualTo(expiry);
+            }
+        }
+    }
+
     private static byte[] copy(ByteBuffer flipped) {
         byte[] bytes = new byte[flipped.remaining()];
         flipped.get(bytes);
