@@ -49,6 +49,8 @@ final class Http2Connection implements NextProtocol.Session {
     private volatile int maxClientStreamId;
     // Reader-owned.
     private final SkippedStreamIds skippedIds = new SkippedStreamIds();
+    /** Streams we reset; any thread adds (see {@link ResetStreamIds}). */
+    private final ResetStreamIds resetIds = new ResetStreamIds();
     private int peerInitialWindow = Frame.DEFAULT_WINDOW;
     private final HeaderAssembly assembly;
     private final RateLimit resets;
@@ -346,7 +348,7 @@ final class Http2Connection implements NextProtocol.Session {
             if (id > maxClientStreamId) {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + id + " (section 5.1)");
             }
-            if (s != null && s.isReset()) {
+            if (s != null && s.isReset() || s == null && resetIds.contains(id)) {
                 return; // section 5.1: frames after our RST_STREAM are ignored
             }
             throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "DATA on closed stream " + id + " (section 5.1)");
@@ -434,6 +436,12 @@ final class Http2Connection implements NextProtocol.Session {
                 return; // section 6.8: a stream after our GOAWAY's last id is ignored
             }
             admit(id, endStream, fields, listSize);
+        } catch (Http2Exception e) {
+            if (e.streamId() == id) {
+                // Refused as it opened (over the limit, malformed): its body may be on its way.
+                resetIds.add(id);
+            }
+            throw e;
         } finally {
             admission.unlock();
         }
@@ -498,6 +506,9 @@ final class Http2Connection implements NextProtocol.Session {
 
     /** Section 8.1: trailers end the stream; a second HEADERS without END_STREAM is malformed. */
     private void trailers(int id, H2Stream s, boolean endStream, RequestFields fields) throws Http2Exception {
+        if (s == null && resetIds.contains(id)) {
+            return; // section 5.1: sent before our RST_STREAM reached the client; decoded, ignored
+        }
         if (s == null || s.remoteEnded && s.localEnded) {
             throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id + " (section 5.1)");
         }
@@ -530,6 +541,7 @@ final class Http2Connection implements NextProtocol.Session {
         HpackEncoder.status(431, out);
         writer.headers(null, id, out, true, null, 0, -1);
         if (!endStream) {
+            resetIds.add(id);
             writer.rstStream(id, ErrorCode.NO_ERROR);
         }
     }
@@ -780,6 +792,7 @@ final class Http2Connection implements NextProtocol.Session {
     /** We end the stream with RST_STREAM {@code code}. Any thread. */
     void resetStream(H2Stream s, int code) {
         if (cancel(s, code)) {
+            resetIds.add(s.id);
             try {
                 writer.rstStream(s.id, code);
             } catch (IOException e) {

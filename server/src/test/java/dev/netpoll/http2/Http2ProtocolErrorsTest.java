@@ -39,6 +39,10 @@ class Http2ProtocolErrorsTest {
             if (request.path().equals("/hold")) {
                 release.await(20, TimeUnit.SECONDS);
             }
+            if (request.path().equals("/early")) {
+                response.body().write("early".getBytes(StandardCharsets.US_ASCII)); // the body left unread
+                return;
+            }
             byte[] body = request.body().readAllBytes();
             response.body().write(("ok " + body.length).getBytes(StandardCharsets.US_ASCII));
         };
@@ -128,6 +132,27 @@ class Http2ProtocolErrorsTest {
         assertThat(client.response(1).status()).isEqualTo("200");
         client.headers(1, true, RawH2Client.request("GET", "/again"));
         assertConnectionError(ErrorCode.STREAM_CLOSED);
+    }
+
+    /**
+     * Section 5.1: the rest of a request body and its trailers, sent before our RST_STREAM (the
+     * response was complete without them) reached the client, are ignored, even once the stream
+     * has left the server's table: the connection and its other streams go on.
+     */
+    @Test
+    void framesInFlightForAStreamWeResetAreIgnored() throws Exception {
+        client.headers(1, false, RawH2Client.request("POST", "/early"));
+        RawH2Client.Response early = client.response(1);
+        assertThat(new String(early.body(), StandardCharsets.US_ASCII)).isEqualTo("early");
+        assertThat(client.expectReset(1)).isEqualTo(ErrorCode.NO_ERROR);
+        Thread.sleep(100); // the stream's task leaves the table after its reset
+        client.data(1, false, new byte[] {1, 2, 3});
+        client.headers(1, true, RawH2Client.block("x-checksum", "6"));
+        client.get(3, "/after");
+        RawH2Client.Response next = client.response(3);
+        assertThat(next.status()).isEqualTo("200");
+        assertThat(new String(next.body(), StandardCharsets.US_ASCII)).isEqualTo("ok 0");
+        assertThat(client.stashed()).as("frames on stream 1 meanwhile").noneMatch(f -> f.stream() == 1);
     }
 
     @Test

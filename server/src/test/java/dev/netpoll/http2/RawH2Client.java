@@ -150,6 +150,11 @@ final class RawH2Client implements AutoCloseable {
     }
 
     /** The next frame (one that {@link #response} set aside first), or null at end of stream (or a reset). */
+    /** Frames read while waiting for another stream's, not yet taken by {@link #read()}. */
+    List<Received> stashed() {
+        return List.copyOf(stashed);
+    }
+
     Received read() throws IOException {
         if (!stashed.isEmpty()) {
             return stashed.poll();
