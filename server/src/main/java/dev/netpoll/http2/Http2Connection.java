@@ -50,7 +50,7 @@ final class Http2Connection implements NextProtocol.Session {
     // Reader-owned.
     private final SkippedStreamIds skippedIds = new SkippedStreamIds();
     /** Streams we reset; any thread adds (see {@link ResetStreamIds}). */
-    private final ResetStreamIds resetIds = new ResetStreamIds();
+    private final ResetStreamIds resetIds;
     private int peerInitialWindow = Frame.DEFAULT_WINDOW;
     private final HeaderAssembly assembly;
     private final RateLimit resets;
@@ -104,6 +104,7 @@ final class Http2Connection implements NextProtocol.Session {
         this.windows = new ReceiveWindows(writer, config.connectionWindow(), config.initialStreamWindow());
         this.resets = new RateLimit(config.maxResetsPerSecond());
         this.controlFrames = new RateLimit(config.maxControlFramesPerSecond());
+        this.resetIds = new ResetStreamIds(config.maxConcurrentStreams());
     }
 
     // ---- NextProtocol.Session
@@ -437,7 +438,7 @@ final class Http2Connection implements NextProtocol.Session {
             }
             admit(id, endStream, fields, listSize);
         } catch (Http2Exception e) {
-            if (e.streamId() == id) {
+            if (e.streamId() == id && !endStream) {
                 // Refused as it opened (over the limit, malformed): its body may be on its way.
                 resetIds.add(id);
             }
@@ -792,7 +793,9 @@ final class Http2Connection implements NextProtocol.Session {
     /** We end the stream with RST_STREAM {@code code}. Any thread. */
     void resetStream(H2Stream s, int code) {
         if (cancel(s, code)) {
-            resetIds.add(s.id);
+            if (!s.remoteEnded) {
+                resetIds.add(s.id);
+            }
             try {
                 writer.rstStream(s.id, code);
             } catch (IOException e) {
