@@ -20,8 +20,8 @@ import java.time.Duration;
  * @param maxResetsPerSecond        streams a client may cancel (RST_STREAM) per second before it
  *                                  gets GOAWAY ENHANCE_YOUR_CALM (rapid reset, CVE-2023-44487)
  * @param maxControlFramesPerSecond SETTINGS, PING, PRIORITY, empty DATA, WINDOW_UPDATE on closed
- *                                  streams and frames we answer with RST_STREAM that a client may
- *                                  send per second (flood defence)
+ *                                  streams, frames we answer with RST_STREAM and requests we
+ *                                  answer 431 that a client may send per second (flood defence)
  * @param idleTimeout               a connection with no open stream for this long is closed
  *                                  with GOAWAY NO_ERROR
  */

@@ -536,8 +536,15 @@ final class Http2Connection implements NextProtocol.Session {
         s.input.end();
     }
 
-    /** A header list over our limit: 431, as Go answers, and the stream is done. */
-    private void refuseHeaders(int id, boolean endStream) throws IOException {
+    /**
+     * A header list over our limit: 431, as Go answers, and the stream is done. Counted as a frame
+     * we answer: HPACK lets a client repeat a large indexed field for a byte each, so a few bytes
+     * buy a 431 and a reset outside the concurrency limit, which such streams never enter.
+     */
+    private void refuseHeaders(int id, boolean endStream) throws IOException, Http2Exception {
+        if (controlFrames.exceeded()) {
+            throw calm("too many requests refused for the size of their header list");
+        }
         var out = new HeaderBlock(32);
         HpackEncoder.status(431, out);
         writer.headers(null, id, out, true, null, 0, -1);

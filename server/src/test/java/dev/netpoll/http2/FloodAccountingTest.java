@@ -54,6 +54,37 @@ class FloodAccountingTest {
         }
     }
 
+    /**
+     * A 4,000-byte field put in the HPACK table once, then referenced five times per request for
+     * a byte each: every request is over the 16 KiB header list limit and answered 431 for about
+     * ten bytes sent. Those answers are bounded like any frame we answer.
+     */
+    @Test
+    void requestsRefusedForTheirHeaderListSizeAreBounded() throws Exception {
+        try (var client = new RawH2Client(server.port()).handshake()) {
+            var first = new java.io.ByteArrayOutputStream();
+            first.write(RawH2Client.request("GET", "/done"));
+            first.write(new byte[] {0x40, 5, 'x', '-', 'b', 'i', 'g'}); // literal, incremental indexing
+            first.write(new byte[] {0x7F, (byte) 0xA1, 0x1E}); // value length 4000 (127 + 3873)
+            byte[] value = new byte[4000];
+            java.util.Arrays.fill(value, (byte) 'a');
+            first.write(value);
+            client.headers(1, true, first.toByteArray());
+            assertThat(client.response(1).status()).isEqualTo("200");
+            var oversize = new java.io.ByteArrayOutputStream();
+            oversize.write(RawH2Client.request("GET", "/done"));
+            for (int i = 0; i < 5; i++) {
+                oversize.write(0x80 | 62); // the field above, the newest in the dynamic table
+            }
+            byte[] block = oversize.toByteArray();
+            for (int id = 3; id < 2 * 3000; id += 2) {
+                client.headers(id, true, block);
+            }
+            var goAway = client.expectGoAway();
+            assertThat(goAway.errorCode()).isEqualTo(ErrorCode.ENHANCE_YOUR_CALM);
+        }
+    }
+
     @Test
     void framesEachAnsweredWithRstStreamAreBounded() throws Exception {
         try (var client = new RawH2Client(server.port()).handshake()) {
