@@ -350,7 +350,12 @@ final class Http2Connection implements NextProtocol.Session {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + id + " (section 5.1)");
             }
             if (s != null && s.isReset() || s == null && resetIds.contains(id)) {
-                return; // section 5.1: frames after our RST_STREAM are ignored
+                // Section 5.1: frames after our RST_STREAM are ignored; an empty one, free to
+                // send and to be ignored again, is counted as on an open stream.
+                if (to == from && (reader.flags & Frame.FLAG_END_STREAM) == 0 && controlFrames.exceeded()) {
+                    throw calm("too many empty DATA frames");
+                }
+                return;
             }
             throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "DATA on closed stream " + id + " (section 5.1)");
         }
@@ -508,7 +513,12 @@ final class Http2Connection implements NextProtocol.Session {
     /** Section 8.1: trailers end the stream; a second HEADERS without END_STREAM is malformed. */
     private void trailers(int id, H2Stream s, boolean endStream, RequestFields fields) throws Http2Exception {
         if (s == null && resetIds.contains(id)) {
-            return; // section 5.1: sent before our RST_STREAM reached the client; decoded, ignored
+            // Section 5.1: sent before our RST_STREAM reached the client; decoded, ignored, and
+            // counted, since a client could send such blocks without end.
+            if (controlFrames.exceeded()) {
+                throw calm("too many header blocks on streams we reset");
+            }
+            return;
         }
         if (s == null || s.remoteEnded && s.localEnded) {
             throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id + " (section 5.1)");

@@ -85,6 +85,20 @@ class FloodAccountingTest {
         }
     }
 
+    /** Frames on a stream we reset are ignored (section 5.1), but empty ones are still counted. */
+    @Test
+    void emptyDataIgnoredOnAStreamWeResetIsBounded() throws Exception {
+        try (var client = new RawH2Client(server.port()).handshake()) {
+            client.headers(1, false, RawH2Client.request("POST", "/done"));
+            client.response(1); // answered without reading the body: the stream is reset, NO_ERROR
+            for (int i = 0; i < 5_000; i++) {
+                client.data(1, false, new byte[0]);
+            }
+            var goAway = client.expectGoAway();
+            assertThat(goAway.errorCode()).isEqualTo(ErrorCode.ENHANCE_YOUR_CALM);
+        }
+    }
+
     @Test
     void framesEachAnsweredWithRstStreamAreBounded() throws Exception {
         try (var client = new RawH2Client(server.port()).handshake()) {
