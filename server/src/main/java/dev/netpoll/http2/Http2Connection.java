@@ -349,9 +349,12 @@ final class Http2Connection implements NextProtocol.Session {
             if (id > maxClientStreamId) {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + id + " (section 5.1)");
             }
-            if (s != null && s.isReset() || s == null && resetIds.contains(id)) {
-                // Section 5.1: frames after our RST_STREAM are ignored; an empty one, free to
-                // send and to be ignored again, is counted as on an open stream.
+            // Section 5.1: frames after our RST_STREAM are ignored, as far as the stream's window
+            // lets them have been in flight (we never credit a reset stream again).
+            boolean ignore = s != null ? s.isReset() && windows.takeStream(s, length)
+                    : resetIds.charge(id, length) == ResetStreamIds.Charge.IGNORE;
+            if (ignore) {
+                // An empty one is free to send and to be ignored again: counted as on an open stream.
                 if (to == from && (reader.flags & Frame.FLAG_END_STREAM) == 0 && controlFrames.exceeded()) {
                     throw calm("too many empty DATA frames");
                 }
@@ -445,7 +448,7 @@ final class Http2Connection implements NextProtocol.Session {
         } catch (Http2Exception e) {
             if (e.streamId() == id && !endStream) {
                 // Refused as it opened (over the limit, malformed): its body may be on its way.
-                resetIds.add(id);
+                resetIds.add(id, openingWindow());
             }
             throw e;
         } finally {
@@ -512,19 +515,16 @@ final class Http2Connection implements NextProtocol.Session {
 
     /** Section 8.1: trailers end the stream; a second HEADERS without END_STREAM is malformed. */
     private void trailers(int id, H2Stream s, boolean endStream, RequestFields fields) throws Http2Exception {
-        if (s == null && resetIds.contains(id)) {
+        if (s != null ? s.isReset() : resetIds.charge(id, 0) == ResetStreamIds.Charge.IGNORE) {
             // Section 5.1: sent before our RST_STREAM reached the client; decoded, ignored, and
             // counted, since a client could send such blocks without end.
             if (controlFrames.exceeded()) {
-                throw calm("too many header blocks on streams we reset");
+                throw calm("too many header blocks on reset streams");
             }
             return;
         }
         if (s == null || s.remoteEnded && s.localEnded) {
             throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id + " (section 5.1)");
-        }
-        if (s.isReset()) {
-            return;
         }
         if (s.remoteEnded) {
             throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM (section 5.1)");
@@ -547,6 +547,14 @@ final class Http2Connection implements NextProtocol.Session {
     }
 
     /**
+     * What a client may send on a stream before hearing of it: our initial stream window, or the
+     * RFC's default if it has not yet applied our SETTINGS.
+     */
+    private int openingWindow() {
+        return Math.max(config.initialStreamWindow(), Frame.DEFAULT_WINDOW);
+    }
+
+    /**
      * A header list over our limit: 431, as Go answers, and the stream is done. Counted as a frame
      * we answer: HPACK lets a client repeat a large indexed field for a byte each, so a few bytes
      * buy a 431 and a reset outside the concurrency limit, which such streams never enter.
@@ -559,7 +567,7 @@ final class Http2Connection implements NextProtocol.Session {
         HpackEncoder.status(431, out);
         writer.headers(null, id, out, true, null, 0, -1);
         if (!endStream) {
-            resetIds.add(id);
+            resetIds.add(id, openingWindow());
             writer.rstStream(id, ErrorCode.NO_ERROR);
         }
     }
@@ -811,7 +819,7 @@ final class Http2Connection implements NextProtocol.Session {
     void resetStream(H2Stream s, int code) {
         if (cancel(s, code)) {
             if (!s.remoteEnded) {
-                resetIds.add(s.id);
+                resetIds.add(s.id, s.recvWindow.get());
             }
             try {
                 writer.rstStream(s.id, code);

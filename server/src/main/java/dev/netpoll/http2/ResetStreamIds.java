@@ -1,10 +1,13 @@
 package dev.netpoll.http2;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The latest streams we ended with RST_STREAM while the client could still be sending on them
- * (it had not ended its side), remembered after they leave the stream table.
+ * (it had not ended its side), remembered after they leave the stream table, each with the
+ * request body bytes the client may still have in flight.
  *
  * <p>RFC 9113 section 5.1: the peer may have sent frames on a stream before our RST_STREAM reached
  * it (the rest of a request body, its trailers), and those must be ignored. While the stream is in
@@ -12,51 +15,64 @@ import java.util.concurrent.locks.ReentrantLock;
  * record does. Without it the request's trailers, a HEADERS frame on a stream we no longer know,
  * ended the whole connection with STREAM_CLOSED, and every other stream on it.
  *
- * <p>The record keeps the latest twice SETTINGS_MAX_CONCURRENT_STREAMS: a client may have that
- * many streams open and be told to stop on all of them within one round trip (every upload
- * answered early). Frames that come later than that many resets are answered as on a closed
- * stream. The ring grows as resets come, so a connection that resets few streams keeps a few ints.
+ * <p>What may be in flight is bounded by flow control: the stream's receive window when it was
+ * reset, which we never credit again. DATA is ignored while it fits in that window; beyond it the
+ * client is not answering a reset but sending on a closed stream, which is answered (and counted)
+ * as such. So ignored bytes cost the client window, and ignoring cannot be had for free without
+ * end.
  *
- * <p>Written by whichever thread sends the reset (a stream's task, the reader), read by the reader:
- * {@code lock} guards the ring.
+ * <p>The record keeps the latest twice SETTINGS_MAX_CONCURRENT_STREAMS, at most {@value #MAX}: a
+ * client may have that many streams open and be told to stop on all of them within one round
+ * trip (every upload answered early). Frames that come later than that many resets are answered
+ * as on a closed stream.
+ *
+ * <p>Written by whichever thread sends the reset (a stream's task, the reader), read and charged
+ * by the reader: {@code lock} guards the map.
  */
 final class ResetStreamIds {
 
+    static final int MAX = 2048;
+
+    /** What {@link #charge} found. */
+    enum Charge { NOT_RESET, IGNORE, BEYOND_WINDOW }
+
     private final ReentrantLock lock = new ReentrantLock();
-    private final int capacity;
-    private int[] ids = new int[8];
-    private int next;
-    private int size;
+    // Insertion order: the eldest is the first to go. Values: the window left, in bytes.
+    private final LinkedHashMap<Integer, Integer> windows;
 
     ResetStreamIds(int maxConcurrentStreams) {
-        this.capacity = (int) Math.min(Integer.MAX_VALUE - 8, 2L * maxConcurrentStreams);
+        int capacity = (int) Math.min(MAX, 2L * maxConcurrentStreams);
+        windows = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Integer> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 
-    void add(int id) {
+    /** We reset stream {@code id}; the client may still send up to {@code window} bytes on it. */
+    void add(int id, int window) {
         lock.lock();
         try {
-            if (size == ids.length && ids.length < capacity) {
-                // Full but allowed to grow: next is 0 here, the ring is in order.
-                ids = java.util.Arrays.copyOf(ids, (int) Math.min(capacity, 2L * ids.length));
-                next = size;
-            }
-            ids[next] = id;
-            next = (next + 1) % ids.length;
-            size = Math.min(size + 1, ids.length);
+            windows.put(id, Math.max(0, window));
         } finally {
             lock.unlock();
         }
     }
 
-    boolean contains(int id) {
+    /** Charges {@code length} bytes of DATA on {@code id} (0 for a header block) to its window. */
+    Charge charge(int id, int length) {
         lock.lock();
         try {
-            for (int i = 0; i < size; i++) {
-                if (ids[i] == id) {
-                    return true;
-                }
+            Integer left = windows.get(id);
+            if (left == null) {
+                return Charge.NOT_RESET;
             }
-            return false;
+            if (length > left) {
+                return Charge.BEYOND_WINDOW;
+            }
+            windows.put(id, left - length);
+            return Charge.IGNORE;
         } finally {
             lock.unlock();
         }

@@ -155,6 +155,23 @@ class Http2ProtocolErrorsTest {
         assertThat(client.stashed()).as("frames on stream 1 meanwhile").noneMatch(f -> f.stream() == 1);
     }
 
+    /**
+     * What is ignored after our reset is bounded by what the stream's window let the client have
+     * in flight; DATA past it is sent on a closed stream and answered as such.
+     */
+    @Test
+    void dataBeyondTheWindowOfAStreamWeResetIsAStreamClosedError() throws Exception {
+        client.headers(1, false, RawH2Client.request("POST", "/early"));
+        client.response(1);
+        assertThat(client.expectReset(1)).isEqualTo(ErrorCode.NO_ERROR);
+        Thread.sleep(100); // the stream's task leaves the table after its reset
+        int window = Http2Config.DEFAULTS.initialStreamWindow();
+        for (int sent = 0; sent <= window; sent += 16_384) {
+            client.data(1, false, new byte[16_384]);
+        }
+        assertStreamError(1, ErrorCode.STREAM_CLOSED, 3);
+    }
+
     @Test
     void dataOnAnIdleStreamIsAConnectionProtocolError() throws Exception {
         client.data(5, true, new byte[] {1});
