@@ -71,9 +71,17 @@ measure() {
   echo "$name round $round: ${rps:-0} req/s p99=${p99:-?}ms cpu=${us}us/req failed=$failures ab=${client}%" >&2
 }
 
-# churn_rate PORT: one unmeasured `ab -c 1000` run; prints its requests per second.
-churn_rate() {
-  taskset -c 0 ab -q -r -n "$N" -c 1000 "http://127.0.0.1:$1/" 2>/dev/null | awk '/Requests per second:/ {print int($4)}'
+# churn_cost NAME: one unmeasured `ab -c 1000` run; prints the server's CPU µs per connection.
+# Warm-up watches the cost, not the rate: ab caps the rate of every fast server, so a JVM still
+# compiling can look steady by its rate (one run took a Spring server through 78, 58 and 38.5 µs
+# per connection in its three measured rounds after its rate had held within 15%).
+churn_cost() {
+  local pid=${pids[$1]} before after complete
+  before=$(cpu_ticks "$pid")
+  complete=$(taskset -c 0 ab -q -r -n "$N" -c 1000 "http://127.0.0.1:${ports[$1]}/" 2>/dev/null \
+    | awk '/Complete requests:/ {print $3}')
+  after=$(cpu_ticks "$pid")
+  us_per_request "$before" "$after" "${complete:-0}"
 }
 
 serve netpoll-raw 18581 "${jvm[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18581
@@ -94,7 +102,7 @@ for name in "${order[@]}"; do
   wait_port "${ports[$name]}" || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
   echo "warming $name" >&2
   taskset -c 0 ab -q -r -n "$N" -c 100 "http://127.0.0.1:${ports[$name]}/" >/dev/null 2>&1 || true
-  warm_until_steady 10 churn_rate "${ports[$name]}"
+  warm_until_steady 12 churn_cost "$name"
 done
 for round in $(seq 1 "$RUNS"); do
   for name in "${order[@]}"; do

@@ -54,7 +54,8 @@ spring_server() {
   esac
 }
 
-# warm_until_steady MAX CMD...: runs CMD, which prints one rate, until two runs in a row agree
+# warm_until_steady MAX CMD...: runs CMD, which prints one number (a rate, or a cost per request),
+# until two runs in a row agree
 # within 15%, at most MAX times. A Spring Boot JVM's JIT spends its first minute under load
 # compiling start-up code (class loading, jar URLs) queued at start, and the request path waits
 # behind it: one churn run went 239, 153, 122, 92, 77, 58, 43 us of CPU per connection over seven
@@ -65,12 +66,12 @@ warm_until_steady() {
   for i in $(seq 1 "$max"); do
     rate=$("$@")
     if awk -v a="$prev" -v b="${rate:-0}" 'BEGIN {d = b - a; if (d < 0) d = -d; exit !(a > 0 && d <= 0.15 * a)}'; then
-      echo "  steady after $i warm-up runs (${rate}/s)" >&2
+      echo "  steady after $i warm-up runs (last: ${rate})" >&2
       return 0
     fi
     prev=${rate:-0}
   done
-  echo "  still not steady after $max warm-up runs (last ${rate}/s)" >&2
+  echo "  still not steady after $max warm-up runs (last: ${rate})" >&2
 }
 
 # The server's CPU time so far (user + system), in clock ticks, from /proc/PID/stat.
