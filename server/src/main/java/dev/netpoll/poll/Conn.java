@@ -20,6 +20,17 @@ import java.nio.ByteBuffer;
  */
 public interface Conn extends AutoCloseable {
 
+    /** The earlier of two deadlines, 0 meaning none (so any deadline is earlier than none). */
+    static long earlierDeadline(long a, long b) {
+        if (a == 0) {
+            return b;
+        }
+        if (b == 0) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
+    }
+
     /**
      * Reads into {@code dst} from its position up to its limit.
      *

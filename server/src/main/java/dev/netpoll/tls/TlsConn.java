@@ -435,7 +435,7 @@ public final class TlsConn implements Conn {
 
     /** Under deadlineLock. */
     private void forwardReadDeadline() {
-        plain.setReadDeadline(readBounded ? earlier(readDeadline, handshakeDeadline) : readDeadline);
+        plain.setReadDeadline(readBounded ? Conn.earlierDeadline(readDeadline, handshakeDeadline) : readDeadline);
     }
 
     /** This layer writes for itself until {@link #unboundWrites()}, bounded by {@code deadlineNanos}. */
@@ -464,18 +464,7 @@ public final class TlsConn implements Conn {
     /** Under deadlineLock. */
     private void forwardWriteDeadline() {
         plain.setWriteDeadline(!writeBounded ? writeDeadline
-                : boundReplaces ? writeBound : earlier(writeDeadline, writeBound));
-    }
-
-    /** The earlier of two deadlines, 0 meaning none. */
-    private static long earlier(long a, long b) {
-        if (a == 0) {
-            return b;
-        }
-        if (b == 0) {
-            return a;
-        }
-        return a - b <= 0 ? a : b;
+                : boundReplaces ? writeBound : Conn.earlierDeadline(writeDeadline, writeBound));
     }
 
     @Override

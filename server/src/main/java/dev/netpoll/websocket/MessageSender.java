@@ -1,5 +1,6 @@
 package dev.netpoll.websocket;
 
+import dev.netpoll.poll.Conn;
 import jakarta.websocket.EncodeException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -70,7 +71,7 @@ final class MessageSender {
         }
         long outer = sendDeadline;
         try {
-            sendDeadline = outer == 0 || deadlineNanos - outer < 0 ? deadlineNanos : outer;
+            sendDeadline = Conn.earlierDeadline(outer, deadlineNanos);
             send.run();
         } finally {
             sendDeadline = outer;

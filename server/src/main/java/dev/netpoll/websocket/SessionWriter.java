@@ -1,6 +1,7 @@
 package dev.netpoll.websocket;
 
 import dev.netpoll.http.UpgradedConn;
+import dev.netpoll.poll.Conn;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -76,11 +77,8 @@ final class SessionWriter extends Writer {
             // A frame's first byte: FIN, RSV1-3, opcode; 0x8 is Close. One frame per call.
             closeSent = frame.hasRemaining() && (frame.get(frame.position()) & 0x0F) == 0x8;
             try {
-                long deadline = writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0;
-                if (deadlineNanos != 0 && (deadline == 0 || deadlineNanos - deadline < 0)) {
-                    deadline = deadlineNanos;
-                }
-                conn.setWriteDeadline(deadline);
+                long writeTimeout = writeTimeoutNanos > 0 ? System.nanoTime() + writeTimeoutNanos : 0;
+                conn.setWriteDeadline(Conn.earlierDeadline(writeTimeout, deadlineNanos));
                 conn.write(frame);
                 session.sent();
                 return;
