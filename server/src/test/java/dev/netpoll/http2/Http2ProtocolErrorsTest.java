@@ -63,6 +63,18 @@ class Http2ProtocolErrorsTest {
         assertThat(client.closedByServer()).isTrue();
     }
 
+    /**
+     * Opens a POST on {@code stream} that the server answers without reading its body, so it ends
+     * the stream with RST_STREAM NO_ERROR, and waits until the stream has left the server's table.
+     */
+    private void answeredBeforeItsBodyAndReset(int stream) throws Exception {
+        client.headers(stream, false, RawH2Client.request("POST", "/early"));
+        RawH2Client.Response early = client.response(stream);
+        assertThat(new String(early.body(), StandardCharsets.US_ASCII)).isEqualTo("early");
+        assertThat(client.expectReset(stream)).isEqualTo(ErrorCode.NO_ERROR);
+        Thread.sleep(100); // the stream's task leaves the table after its reset
+    }
+
     /** A stream error leaves the connection serving: the next stream gets its answer. */
     private void assertStreamError(int stream, int code, int nextStream) throws Exception {
         assertThat(client.expectReset(stream)).isEqualTo(code);
@@ -141,11 +153,7 @@ class Http2ProtocolErrorsTest {
      */
     @Test
     void framesInFlightForAStreamWeResetAreIgnored() throws Exception {
-        client.headers(1, false, RawH2Client.request("POST", "/early"));
-        RawH2Client.Response early = client.response(1);
-        assertThat(new String(early.body(), StandardCharsets.US_ASCII)).isEqualTo("early");
-        assertThat(client.expectReset(1)).isEqualTo(ErrorCode.NO_ERROR);
-        Thread.sleep(100); // the stream's task leaves the table after its reset
+        answeredBeforeItsBodyAndReset(1);
         client.data(1, false, new byte[] {1, 2, 3});
         client.headers(1, true, RawH2Client.block("x-checksum", "6"));
         client.get(3, "/after");
@@ -161,10 +169,7 @@ class Http2ProtocolErrorsTest {
      */
     @Test
     void dataBeyondTheWindowOfAStreamWeResetIsAStreamClosedError() throws Exception {
-        client.headers(1, false, RawH2Client.request("POST", "/early"));
-        client.response(1);
-        assertThat(client.expectReset(1)).isEqualTo(ErrorCode.NO_ERROR);
-        Thread.sleep(100); // the stream's task leaves the table after its reset
+        answeredBeforeItsBodyAndReset(1);
         int window = Http2Config.DEFAULTS.initialStreamWindow();
         for (int sent = 0; sent <= window; sent += 16_384) {
             client.data(1, false, new byte[16_384]);
