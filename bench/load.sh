@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The raw HTTP load benchmark: Netpoll's raw server against Go's net/http and the C ceiling,
 # each pinned to core 1 while wrk drives it from core 0, keep-alive GET /, at 100 and 1000
-# connections, all in one run so that ratios are comparable. Then RSS per idle keep-alive
-# connection (10,000 of them) for Netpoll and Go.
+# connections, all in one run so that ratios are comparable. Between them, the C program
+# rewritten on Netpoll's runtime without the HTTP layer (RuntimeFloorServer): its CPU per
+# request is what the runtime alone costs. Then RSS per idle keep-alive connection (10,000 of
+# them) for Netpoll and Go.
 #
 #   bench/load.sh                 # full run (about 4 minutes)
 #   WARMUP=5s DURATION=5s bench/load.sh   # quicker
@@ -31,6 +33,7 @@ jvm_flags=(--enable-native-access=ALL-UNNAMED -Xms256m -Xmx256m ${EXTRA_JVM_FLAG
 touch "$results"
 if [ -z "${SKIP_LOAD:-}" ]; then
 run_server "$results" netpoll 18081 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18081
+run_server "$results" netpoll-floor 18085 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.bench.RuntimeFloorServer 18085
 PORT=18082 run_server "$results" go 18082 "$work/go-hello/go-hello"
 run_server "$results" ceiling 8080 "$work/ceiling"
 fi
@@ -65,7 +68,11 @@ out="$root/bench/results/raw-http-$stamp.md"
   echo "|---|---|---|"
   awk -F'\t' '{us[$1 FS $2]=$8} END {
     printf "| netpoll / ceiling | %.2f | %.2f |\n", us["netpoll" FS 100]/us["ceiling" FS 100], us["netpoll" FS 1000]/us["ceiling" FS 1000];
+    printf "| netpoll-floor / ceiling | %.2f | %.2f |\n", us["netpoll-floor" FS 100]/us["ceiling" FS 100], us["netpoll-floor" FS 1000]/us["ceiling" FS 1000];
     printf "| go / ceiling | %.2f | %.2f |\n", us["go" FS 100]/us["ceiling" FS 100], us["go" FS 1000]/us["ceiling" FS 1000] }' "$results"
+  echo
+  echo "netpoll-floor is the C program on Netpoll's runtime (epoll poll task, a task per connection,"
+  echo "JNA), without the HTTP layer: the part of netpoll's CPU per request that the runtime alone costs."
   echo
   echo "Netpoll's own view after the run (\`GET /stats\`): $(cat "$work/netpoll-stats.txt" 2>/dev/null)"
   echo
