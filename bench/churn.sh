@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Connection churn (issue 16, target 2): the seed's `ab -n 20000 -c 1000 /`, HTTP/1.0 with a new
 # connection per request, against the raw servers (Netpoll's RawServer, Go's net/http) and against
-# the same Spring MVC application on Netpoll, Tomcat-VT and Jetty-VT, and both Netpoll servers again
-# with server.netpoll.defer-accept=1s (off by default). Each server is pinned to
+# the same Spring MVC application on Netpoll, Tomcat-VT and Jetty-VT. Each server is pinned to
 # core 1, ab runs on core 0; server CPU per request is read from /proc across each measured run.
 #
-#   bench/churn.sh              # three rounds over every server (about 4 minutes)
+#   bench/churn.sh              # three rounds over every server (about 3 minutes)
+#   DEFERRED=1 bench/churn.sh   # and both Netpoll servers again with server.netpoll.defer-accept=1s
 #   RUNS=1 N=5000 bench/churn.sh   # smoke test
 #   ONLY="netpoll-spring tomcat-vt" bench/churn.sh   # just these servers
 #
@@ -94,10 +94,13 @@ serve tomcat-vt 18584 "${jvm[@]}" -jar "$spring_jar" --server.port=18584 --sprin
 serve jetty-vt 18585 "${jvm[@]}" -jar "$spring_jar" --server.port=18585 --spring.main.banner-mode=off \
   $(spring_server jetty-vt)
 # The same two Netpoll servers with server.netpoll.defer-accept (off by default, see the README).
-serve netpoll-raw-deferred 18586 "${jvm[@]}" -Dnetpoll.deferAcceptSeconds=1 -cp "$root/bench/target/netpoll-bench.jar" \
-  dev.netpoll.http.RawServer 18586
-serve netpoll-spring-deferred 18587 "${jvm[@]}" -jar "$spring_jar" --server.port=18587 --spring.main.banner-mode=off \
-  $(spring_server netpoll) --server.netpoll.defer-accept=1s
+# Not part of the default run: the five benchmark scripts must finish within 15 minutes together.
+if [ -n "${DEFERRED:-}" ]; then
+  serve netpoll-raw-deferred 18586 "${jvm[@]}" -Dnetpoll.deferAcceptSeconds=1 -cp "$root/bench/target/netpoll-bench.jar" \
+    dev.netpoll.http.RawServer 18586
+  serve netpoll-spring-deferred 18587 "${jvm[@]}" -jar "$spring_jar" --server.port=18587 --spring.main.banner-mode=off \
+    $(spring_server netpoll) --server.netpoll.defer-accept=1s
+fi
 for name in "${order[@]}"; do
   wait_port "${ports[$name]}" || { echo "$name did not start" >&2; tail -30 "$work/$name.log" >&2; exit 1; }
   echo "warming $name" >&2

@@ -93,7 +93,7 @@ run_server() {
   # The burst of 1,000 connects too: a JVM that has only ever accepted a hundred connections runs
   # its connection set-up interpreted, and the first requests of the 1,000 then wait ~0.5 s
   # (h2load --log-file shows exactly those 1,000 as the slow ones), which is warm-up, not load.
-  taskset -c 0 wrk -t1 -c1000 -d5s "http://127.0.0.1:$port/" >/dev/null
+  taskset -c 0 wrk -t1 -c1000 -d"${BURST:-5s}" "http://127.0.0.1:$port/" >/dev/null
   local conns
   for conns in 100 1000; do
     local cpu_before cpu_after

@@ -3,10 +3,11 @@
 # each pinned to core 1 while wrk drives it from core 0, keep-alive GET /, at 100 and 1000
 # connections, all in one run so that ratios are comparable. Between them, the C program
 # rewritten on Netpoll's runtime without the HTTP layer (RuntimeFloorServer): its CPU per
-# request is what the runtime alone costs. Then RSS per idle keep-alive connection (10,000 of
-# them) for Netpoll and Go.
+# request is what the runtime alone costs. With IDLE=1, then RSS per idle keep-alive connection
+# (10,000 of them) for Netpoll and Go (bench/idle-memory.sh measures the Spring applications).
 #
-#   bench/load.sh                 # full run (about 4 minutes)
+#   bench/load.sh                 # full run (about 3 minutes)
+#   IDLE=1 bench/load.sh          # and the idle connections (one more minute)
 #   WARMUP=5s DURATION=5s bench/load.sh   # quicker
 #
 # Writes bench/results/raw-http-<timestamp>.md and prints it.
@@ -34,15 +35,19 @@ touch "$results"
 if [ -z "${SKIP_LOAD:-}" ]; then
 run_server "$results" netpoll 18081 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18081
 run_server "$results" netpoll-floor 18085 "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.bench.RuntimeFloorServer 18085
-PORT=18082 run_server "$results" go 18082 "$work/go-hello/go-hello"
-run_server "$results" ceiling 8080 "$work/ceiling"
+# The native programs have no JIT to warm: a short warm-up keeps the scripts within 15 minutes.
+PORT=18082 WARMUP=3s BURST=2s run_server "$results" go 18082 "$work/go-hello/go-hello"
+WARMUP=3s BURST=2s run_server "$results" ceiling 8080 "$work/ceiling"
 fi
 
 # RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
 plain_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_clients.py" "$1" "$IDLE_CONNS" "$2"; }
 ulimit -n 20000
+touch "$work/idle.tsv"
+if [ -n "${IDLE:-}" ]; then
 idle_rss netpoll 18083 http://127.0.0.1:18083/ plain_idle_clients "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
 PORT=18084 idle_rss go 18084 http://127.0.0.1:18084/ plain_idle_clients "$work/go-hello/go-hello"
+fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$root/bench/results/raw-http-$stamp.md"
@@ -50,7 +55,7 @@ out="$root/bench/results/raw-http-$stamp.md"
   echo "# Raw HTTP load benchmark, $stamp"
   echo
   echo "Server pinned to core 1 (\`taskset -c 1\`), \`wrk -t1\` on core 0, keep-alive \`GET /\`,"
-  echo "warm-up $WARMUP, measured $DURATION. Threads and RSS sampled mid-run from /proc. $(nproc) cores, $(uname -r)."
+  echo "warm-up $WARMUP (Go and C: 3 s), measured $DURATION. Threads and RSS sampled mid-run from /proc. $(nproc) cores, $(uname -r)."
   echo "JVM: $("$java" -version 2>&1 | head -1); flags: ${jvm_flags[*]}"
   echo
   if [ -s "$results" ]; then
@@ -77,10 +82,12 @@ out="$root/bench/results/raw-http-$stamp.md"
   echo "Netpoll's own view after the run (\`GET /stats\`): $(cat "$work/netpoll-stats.txt" 2>/dev/null)"
   echo
   fi
-  echo "Idle keep-alive connections ($IDLE_CONNS, one request each, then held open):"
-  echo
-  echo "| server | RSS before | RSS with idle conns | bytes per conn | OS threads |"
-  echo "|---|---|---|---|---|"
-  awk -F'\t' '{printf "| %s | %d MiB | %d MiB | %s | %s |\n", $1, $2/1024, $3/1024, $4, $5}' "$work/idle.tsv"
+  if [ -s "$work/idle.tsv" ]; then
+    echo "Idle keep-alive connections ($IDLE_CONNS, one request each, then held open):"
+    echo
+    echo "| server | RSS before | RSS with idle conns | bytes per conn | OS threads |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '{printf "| %s | %d MiB | %d MiB | %s | %s |\n", $1, $2/1024, $3/1024, $4, $5}' "$work/idle.tsv"
+  fi
 } >"$out"
 cat "$out"
