@@ -55,11 +55,11 @@ spring_server() {
 }
 
 # warm_until_steady MAX CMD...: runs CMD, which prints one number (a rate, or a cost per request),
-# until two runs in a row agree
-# within 15%, at most MAX times. A Spring Boot JVM's JIT spends its first minute under load
-# compiling start-up code (class loading, jar URLs) queued at start, and the request path waits
-# behind it: one churn run went 239, 153, 122, 92, 77, 58, 43 us of CPU per connection over seven
-# runs of 20,000, with 7.5 s of compilation in the first. Until then a run measures the compiler.
+# until two runs in a row agree within 15%, at most MAX times. A Spring Boot JVM's JIT spends its
+# first minute under load compiling start-up code (class loading, jar URLs) queued at start, and
+# the request path waits behind it: one churn run went 239, 153, 122, 92, 77, 58, 43 us of CPU
+# per connection over seven runs of 20,000, with 7.5 s of compilation in the first. Until then a
+# run measures the compiler.
 warm_until_steady() {
   local max=$1; shift
   local prev=0 rate="" i

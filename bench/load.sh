@@ -40,13 +40,13 @@ PORT=18082 WARMUP=3s BURST=2s run_server "$results" go 18082 "$work/go-hello/go-
 WARMUP=3s BURST=2s run_server "$results" ceiling 8080 "$work/ceiling"
 fi
 
-# RSS per idle keep-alive connection: open IDLE_CONNS connections, one request each, hold them.
-plain_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_clients.py" "$1" "$IDLE_CONNS" "$2"; }
-ulimit -n 20000
+# RSS per idle keep-alive connection (IDLE=1): open IDLE_CONNS connections, one request each, hold them.
 touch "$work/idle.tsv"
 if [ -n "${IDLE:-}" ]; then
-idle_rss netpoll 18083 http://127.0.0.1:18083/ plain_idle_clients "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
-PORT=18084 idle_rss go 18084 http://127.0.0.1:18084/ plain_idle_clients "$work/go-hello/go-hello"
+  plain_idle_clients() { exec taskset -c 0 python3 "$root/bench/idle_clients.py" "$1" "$IDLE_CONNS" "$2"; }
+  ulimit -n 20000
+  idle_rss netpoll 18083 http://127.0.0.1:18083/ plain_idle_clients "$java" "${jvm_flags[@]}" -cp "$root/bench/target/netpoll-bench.jar" dev.netpoll.http.RawServer 18083
+  PORT=18084 idle_rss go 18084 http://127.0.0.1:18084/ plain_idle_clients "$work/go-hello/go-hello"
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
